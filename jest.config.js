@@ -1,0 +1,4 @@
+/** @type {import('jest').Config} */
+export default {
+  projects: ['<rootDir>/libs/*/jest.config.js', '<rootDir>/apps/*/jest.config.js'],
+};
