@@ -145,8 +145,13 @@ export interface ProviderAdapter {
   /**
    * Translates a non-streaming success body (already JSON-parsed) into an OpenAI completion.
    * Throws {@link MalformedUpstreamError} when the body does not have the expected shape.
+   * `request` is used to estimate input tokens when the upstream reports no usage.
    */
-  parseResponse(body: unknown, context: TranslateContext): ParsedCompletion;
+  parseResponse(
+    body: unknown,
+    context: TranslateContext,
+    request: ChatCompletionRequest,
+  ): ParsedCompletion;
   /** Starts translating a streaming response. `request` is used to estimate input tokens. */
   createStreamTranslator(
     request: ChatCompletionRequest,
