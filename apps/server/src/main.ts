@@ -1,8 +1,51 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './proto/app.module.js';
+import { ConfigError, describeSettings, loadConfig, type AppConfig } from './config/app-config.js';
+import { createLogger } from './common/logging/pino-logger.service.js';
+import { startStilts } from './bootstrap.js';
 
-const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
-await app.listen(18080, '127.0.0.1');
-console.log('listening');
+if (process.argv.includes('--help')) {
+  process.stdout.write(
+    `Stilts AI gateway. Settings (environment variables):\n\n${describeSettings()}\n`,
+  );
+  process.exit(0);
+}
+
+let config: AppConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger(config.LOG_LEVEL);
+try {
+  const stilts = await startStilts(config, process.env, logger);
+  logger.info(
+    { url: stilts.url },
+    `Stilts is listening on ${stilts.url} (OpenAI-compatible API at ${stilts.url}/v1)`,
+  );
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    stilts.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+} catch (error) {
+  logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

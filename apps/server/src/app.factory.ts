@@ -1,0 +1,29 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { trackInFlight } from './common/http/graceful-close.js';
+import { requestIdFor } from './common/http/request-id.js';
+import { AppModule, type AppDependencies } from './app.module.js';
+
+/** Builds the Nest application (initialised, not listening). Used by `main` and by tests. */
+export async function createApp(deps: AppDependencies): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    trustProxy: deps.config.TRUST_PROXY,
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(deps), adapter, {
+    logger: deps.logger ?? false,
+    abortOnError: false,
+    // Fastify's own JSON parser (bodyLimit applies); no urlencoded or text bodies anywhere.
+    bodyParser: false,
+  });
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  app.useGlobalFilters(new AllExceptionsFilter());
+  trackInFlight(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+
+/**
+ * Every environment setting Stilts reads, described in one place: what it does, its default,
+ * and whether it is a secret (secrets are never logged or returned). Validated once at start;
+ * a bad value stops the process with a message naming the variable.
+ */
+interface SettingSpec<S extends z.ZodType> {
+  readonly description: string;
+  readonly schema: S;
+  readonly secret?: boolean;
+}
+
+function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
+  return spec;
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+const optionalSecret = z.string().min(1).optional();
+
+export const SETTINGS = {
+  HOST: setting({
+    description: 'Interface the gateway listens on.',
+    schema: z.string().min(1).default('127.0.0.1'),
+  }),
+  PORT: setting({ description: 'Port the gateway listens on.', schema: port.default(8080) }),
+  LOG_LEVEL: setting({
+    description: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }),
+  STILTS_CONFIG: setting({
+    description:
+      'Path to a JSON file declaring providers, deployments and routes. Without it, routes are derived from the provider credentials below (or the simulator).',
+    schema: z.string().min(1).optional(),
+  }),
+  OPENAI_API_KEY: setting({
+    description: 'Registers OpenAI (https://api.openai.com/v1).',
+    schema: optionalSecret,
+    secret: true,
+  }),
+  OPENAI_BASE_URL: setting({
+    description: 'Overrides the OpenAI base URL (e.g. an Azure or proxy endpoint).',
+    schema: optionalUrl,
+  }),
+  ANTHROPIC_API_KEY: setting({
+    description: 'Registers Anthropic (https://api.anthropic.com/v1).',
+    schema: optionalSecret,
+    secret: true,
+  }),
+  GEMINI_API_KEY: setting({
+    description: 'Registers Google Gemini (https://generativelanguage.googleapis.com/v1beta).',
+    schema: optionalSecret,
+    secret: true,
+  }),
+  OPENAI_COMPATIBLE_BASE_URL: setting({
+    description:
+      'Registers an OpenAI-compatible server (Ollama, vLLM, LM Studio ...), e.g. http://127.0.0.1:11434/v1.',
+    schema: optionalUrl,
+  }),
+  OPENAI_COMPATIBLE_API_KEY: setting({
+    description: 'API key for the OpenAI-compatible server, if it needs one.',
+    schema: optionalSecret,
+    secret: true,
+  }),
+  OPENAI_COMPATIBLE_MODEL: setting({
+    description: 'Model name to request from the OpenAI-compatible server.',
+    schema: z.string().min(1).default('llama3.2'),
+  }),
+  STILTS_SIMULATOR: setting({
+    description:
+      'Start the built-in provider simulator: auto (only when no provider is configured), on or off.',
+    schema: z.enum(['auto', 'on', 'off']).default('auto'),
+  }),
+  SIM_PORT: setting({
+    description: 'Port of the built-in simulator (0 picks a free one).',
+    schema: port.default(0),
+  }),
+  SIM_SCENARIO: setting({
+    description: 'Scenario file for the built-in simulator (default: the demo scenario).',
+    schema: z.string().min(1).optional(),
+  }),
+  BODY_LIMIT_BYTES: setting({
+    description: 'Largest accepted request body; larger bodies get 413.',
+    schema: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024),
+  }),
+  MAX_ATTEMPTS: setting({
+    description:
+      'Upper bound on upstream attempts per request, and the default of routes that set none.',
+    schema: z.coerce.number().int().min(1).max(10).default(3),
+  }),
+  REQUEST_DEADLINE_MS: setting({
+    description: 'Default overall deadline per request, across all attempts.',
+    schema: positiveMs.default(120_000),
+  }),
+  UPSTREAM_TIMEOUT_MS: setting({
+    description: 'Default per-attempt timeout for a non-streamed call.',
+    schema: positiveMs.default(60_000),
+  }),
+  FIRST_BYTE_TIMEOUT_MS: setting({
+    description: 'Default time a streamed attempt may take to produce its first token.',
+    schema: positiveMs.default(15_000),
+  }),
+  STREAM_IDLE_TIMEOUT_MS: setting({
+    description: 'Longest silence allowed between two chunks of a stream.',
+    schema: positiveMs.default(30_000),
+  }),
+  BREAKER_CONSECUTIVE_FAILURES: setting({
+    description: 'Consecutive failures that open a deployment circuit breaker.',
+    schema: z.coerce.number().int().min(1).default(5),
+  }),
+  BREAKER_COOLDOWN_MS: setting({
+    description: 'How long a circuit stays open before a probe (doubles on each re-open).',
+    schema: positiveMs.default(5_000),
+  }),
+  SHUTDOWN_GRACE_MS: setting({
+    description: 'On SIGTERM, how long in-flight requests may take to finish before exit.',
+    schema: positiveMs.default(25_000),
+  }),
+  TRUST_PROXY: setting({
+    description: 'Trust X-Forwarded-* headers from a load balancer.',
+    schema: bool.default(false),
+  }),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type AppConfig = { readonly [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+/** A setting failed validation; the message names every bad variable, never a secret's value. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates every setting from `env` (empty strings count as unset). */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): AppConfig {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as [
+    keyof Settings,
+    Settings[keyof Settings],
+  ][]) {
+    const raw = env[key];
+    const result = spec.schema.safeParse(raw === '' ? undefined : raw);
+    if (result.success) {
+      values[key] = result.data;
+    } else {
+      const why = result.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(`${key}: ${why}${spec.secret ? '' : ` (got ${JSON.stringify(raw)})`}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as AppConfig;
+}
+
+/** The names of the settings that hold secrets, for log redaction. */
+export const SECRET_SETTINGS: readonly string[] = Object.entries(SETTINGS)
+  .filter(([, spec]) => 'secret' in spec && spec.secret === true)
+  .map(([key]) => key);
+
+/** Markdown table of every setting, for `--help` and the README. */
+export function describeSettings(): string {
+  const rows = Object.entries(SETTINGS).map(([key, spec]) => {
+    const parsed = spec.schema.safeParse(undefined);
+    const fallback = parsed.success && parsed.data !== undefined ? String(parsed.data) : '';
+    const secret = 'secret' in spec && spec.secret === true ? ' (secret)' : '';
+    return `| \`${key}\` | ${spec.description}${secret} | ${fallback === '' ? '' : `\`${fallback}\``} |`;
+  });
+  return ['| Variable | Meaning | Default |', '| --- | --- | --- |', ...rows].join('\n');
+}

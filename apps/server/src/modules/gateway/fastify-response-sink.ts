@@ -1,0 +1,46 @@
+import type { FastifyReply } from 'fastify';
+import type { ResponseSink } from './response-sink.js';
+
+/** Writes the gateway's answer to a Fastify reply; streams go straight to the socket. */
+export class FastifyResponseSink implements ResponseSink {
+  constructor(private readonly reply: FastifyReply) {}
+
+  sendJson(status: number, headers: Readonly<Record<string, string>>, body: string): void {
+    void this.reply.code(status).headers(headers).send(body);
+  }
+
+  startStream(headers: Readonly<Record<string, string>>, trailers: readonly string[]): void {
+    this.reply.hijack();
+    const raw = this.reply.raw;
+    raw.writeHead(200, {
+      ...headers,
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...(trailers.length > 0 ? { trailer: trailers.join(', ') } : {}),
+    });
+    raw.flushHeaders();
+  }
+
+  write(data: string): Promise<void> | void {
+    const raw = this.reply.raw;
+    if (raw.destroyed || raw.writableEnded) return;
+    if (raw.write(data)) return;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.on('drain', done);
+      raw.on('close', done);
+    });
+  }
+
+  end(trailers?: Readonly<Record<string, string>>): void {
+    const raw = this.reply.raw;
+    if (raw.writableEnded) return;
+    if (trailers && !raw.destroyed) raw.addTrailers(trailers);
+    raw.end();
+  }
+}

@@ -1,0 +1,762 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  classifyFailure,
+  costMicroUsd,
+  decideRetry,
+  deploymentCooldownUntil,
+  formatMicroUsd,
+  parseRetryAfter,
+  type Clock,
+  type RetryPolicyOptions,
+  type Rng,
+  type UpstreamFailure,
+} from '@stilts/routing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChatCompletionRequest } from '../../common/openai/chat-completion.schema.js';
+import type { ChatCompletionChunk } from '../../common/openai/chat-completion.types.js';
+import { GatewayError, type AttemptSummary } from '../../common/errors/gateway-error.js';
+import { CLOCK, RNG } from '../../common/time/system-clock.js';
+import { CALL_RECORDER, type AttemptOutcome, type CallRecorder } from '../calls/call-record.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import type { ResolvedMember, ResolvedRoute } from '../catalog/resolved-catalog.js';
+import {
+  MalformedUpstreamError,
+  UnsupportedRequestError,
+  UpstreamStreamError,
+  type TokenUsage,
+  type TranslateContext,
+} from '../providers/provider-adapter.js';
+import { SseParser } from '../providers/sse-parser.js';
+import {
+  headerValue,
+  UpstreamClient,
+  type UpstreamResponse,
+} from '../providers/upstream-client.js';
+import { DeploymentHealthRegistry } from './deployment-health.js';
+import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options.js';
+import type { ResponseSink } from './response-sink.js';
+import { RoutePlanner, type PlannedCandidate, type RoutePlan } from './route-planner.js';
+
+/** Who is calling and how to tell that they left. */
+export interface CallContext {
+  readonly requestId: string;
+  readonly apiKeyId: string | null;
+  /** Aborted when the caller disconnects. */
+  readonly signal: AbortSignal;
+}
+
+interface NextCandidate {
+  readonly pick: PlannedCandidate;
+  readonly index: number;
+  /** How long the deployment asked us to wait (Retry-After); 0 when it can be called now. */
+  readonly waitMs: number;
+}
+
+/** Abort reasons, compared by identity. */
+const TIMEOUT = Symbol('timeout');
+const CALLER_GONE = Symbol('caller gone');
+
+/** Why an attempt failed, in terms of the routing core and of the ledger. */
+interface AttemptFailure {
+  readonly failure: UpstreamFailure;
+  readonly outcome: AttemptOutcome;
+  readonly httpStatus: number | null;
+  readonly errorType: string | null;
+  /** Safe to show the caller: no secrets, upstream text already scrubbed by the adapter. */
+  readonly message: string;
+  readonly retryAfterMs: number | undefined;
+  /** What the caller received before a stream failed: billed, never $0. */
+  readonly usage?: TokenUsage;
+}
+
+interface AttemptSuccess {
+  readonly usage: TokenUsage;
+  readonly ttftMs: number | null;
+}
+
+type AttemptResult =
+  | { readonly ok: true; readonly success: AttemptSuccess }
+  | { readonly ok: false; readonly failed: AttemptFailure };
+
+/** Per-request state shared by the attempts of one request. */
+interface RequestState {
+  readonly route: ResolvedRoute;
+  readonly plan: RoutePlan;
+  readonly request: ChatCompletionRequest;
+  readonly context: CallContext;
+  readonly sink: ResponseSink;
+  readonly translate: TranslateContext;
+  readonly deadlineAt: number;
+  readonly stream: boolean;
+  attempts: number;
+  /** Set once the first byte of a stream reached the caller: no more failover. */
+  committed: boolean;
+}
+
+const OUTCOME_BY_KIND: Record<UpstreamFailure['kind'], AttemptOutcome> = {
+  http: 'server_error',
+  timeout: 'timeout',
+  connection: 'connection_error',
+  malformed: 'malformed',
+};
+
+function outcomeOf(failure: UpstreamFailure): AttemptOutcome {
+  if (failure.kind !== 'http') return OUTCOME_BY_KIND[failure.kind];
+  if (failure.status === 429) return 'rate_limited';
+  const cls = classifyFailure(failure);
+  if (cls === 'caller') return 'caller_error';
+  if (cls === 'misconfigured') return 'misconfigured';
+  return 'server_error';
+}
+
+/** True when a chunk carries something the caller should see as the first byte. */
+function hasContent(chunk: ChatCompletionChunk): boolean {
+  if (chunk.usage) return true;
+  for (const choice of chunk.choices) {
+    const d = choice.delta;
+    if (
+      choice.finish_reason !== null ||
+      (d.content != null && d.content !== '') ||
+      d.tool_calls ||
+      d.refusal
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The attempt loop of DESIGN.md: plan a candidate order, call deployments one at a time within
+ * the route's deadline and attempt budget, fail over on retryable errors, return a caller's
+ * error at once, stream with failover until the first byte, record every attempt.
+ */
+@Injectable()
+export class GatewayService {
+  private readonly logger = new Logger(GatewayService.name);
+  private readonly planner: RoutePlanner;
+  private readonly retryPolicy: RetryPolicyOptions;
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly upstream: UpstreamClient,
+    private readonly health: DeploymentHealthRegistry,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    @Inject(CALL_RECORDER) private readonly recorder: CallRecorder,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RNG) private readonly rng: Rng,
+    planner: RoutePlanner,
+  ) {
+    this.planner = planner;
+    this.retryPolicy = {
+      maxAttempts: options.maxAttempts,
+      backoff: options.backoff,
+      maxRetryAfterMs: options.maxRetryAfterMs,
+    };
+  }
+
+  /** Lists the routes callers can name in `model`. */
+  models(): { id: string; created: number; description: string }[] {
+    return [...this.catalog.current.routes()].map((r) => ({
+      id: r.name,
+      created: this.options.startedAt,
+      description: r.definition.description,
+    }));
+  }
+
+  /** Serves one chat completion, streamed or not. Throws GatewayError before anything is sent. */
+  async complete(
+    request: ChatCompletionRequest,
+    context: CallContext,
+    sink: ResponseSink,
+  ): Promise<void> {
+    const route = this.catalog.current.route(request.model);
+    if (!route) {
+      throw new GatewayError(
+        404,
+        'model_not_found',
+        `The model \`${request.model}\` does not exist.`,
+        {
+          param: 'model',
+        },
+      );
+    }
+    const now = this.clock.now();
+    const state: RequestState = {
+      route,
+      plan: this.planner.plan(route),
+      request,
+      context,
+      sink,
+      translate: {
+        id: `chatcmpl-${context.requestId.replace(/-/g, '')}`,
+        created: Math.floor(now / 1000),
+        model: request.model,
+      },
+      deadlineAt: now + route.definition.deadlineMs,
+      stream: request.stream === true,
+      attempts: 0,
+      committed: false,
+    };
+    await this.run(state);
+  }
+
+  private async run(state: RequestState): Promise<void> {
+    const { plan, route } = state;
+    const maxAttempts = Math.min(route.definition.maxAttempts, this.options.maxAttempts);
+    const policy = { ...this.retryPolicy, maxAttempts };
+    const summaries: AttemptSummary[] = [];
+    const unsupported: UnsupportedRequestError[] = [];
+    const tried = new Set<ResolvedMember>();
+    let retryIndex = 0;
+    let next = this.nextCandidate(plan, 0);
+    // Bounds the loop when breakers refuse admission between look-up and acquire.
+    let refusals = 0;
+
+    while (next && refusals <= plan.candidates.length) {
+      const { member, probability } = next.pick;
+      const cursor = next.index + 1;
+      const health = this.health.get(member.deployment.id);
+      if (!health.breaker.tryAcquire()) {
+        refusals++;
+        next = this.nextCandidate(plan, cursor);
+        continue;
+      }
+
+      const attemptNo = ++state.attempts;
+      const startedAt = this.clock.now();
+      const t0 = performance.now();
+      let result: AttemptResult;
+      try {
+        result = state.stream
+          ? await this.streamAttempt(state, member, attemptNo)
+          : await this.jsonAttempt(state, member, attemptNo);
+      } catch (error) {
+        health.breaker.release();
+        state.attempts--;
+        if (!(error instanceof UnsupportedRequestError)) throw error;
+        // Not an upstream call: this deployment cannot express the request; try another.
+        unsupported.push(error);
+        tried.add(member);
+        next = this.nextUntried(plan, cursor, tried);
+        continue;
+      }
+      const latencyMs = Math.round(performance.now() - t0);
+      tried.add(member);
+
+      if (result.ok) {
+        health.breaker.success();
+        this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, {
+          outcome: 'success',
+          httpStatus: 200,
+          errorType: null,
+          usage: result.success.usage,
+          ttftMs: result.success.ttftMs,
+        });
+        return;
+      }
+
+      const failed = result.failed;
+      this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, {
+        outcome: failed.outcome,
+        httpStatus: failed.httpStatus,
+        errorType: failed.errorType,
+        usage: failed.usage,
+        ttftMs: null,
+      });
+      if (failed.outcome === 'aborted') {
+        health.breaker.release();
+        return;
+      }
+      const cls = classifyFailure(failed.failure);
+      if (cls === 'caller') {
+        health.breaker.release();
+        if (state.committed) return;
+        throw new GatewayError(failed.httpStatus ?? 400, 'upstream_caller_error', failed.message, {
+          headers: this.attemptHeaders(member, state.attempts, state.context.requestId),
+        });
+      }
+      if (cls === 'misconfigured') {
+        health.breaker.trip();
+        this.logger.warn(
+          `deployment ${member.deployment.id} answered HTTP ${failed.httpStatus}: check its credentials; circuit opened`,
+        );
+      } else {
+        health.breaker.failure();
+      }
+      const pausedUntil = deploymentCooldownUntil(this.clock.now(), failed.retryAfterMs);
+      if (pausedUntil !== undefined) health.pause(pausedUntil);
+      // The stream already reached the caller and was ended with an error event.
+      if (state.committed) return;
+
+      summaries.push({
+        deployment: member.deployment.id,
+        provider: member.provider.id,
+        outcome: failed.outcome,
+        status: failed.httpStatus,
+        message: failed.message,
+      });
+      next = this.nextCandidate(plan, cursor);
+      if (!next) break;
+      const revisit = tried.has(next.pick.member) || next.waitMs > 0;
+      const decision = decideRetry(
+        {
+          failure: failed.failure,
+          attemptsMade: state.attempts,
+          now: this.clock.now(),
+          deadlineAt: state.deadlineAt,
+          ...(next.waitMs > 0 ? { retryAfterMs: next.waitMs } : {}),
+          sameTarget: revisit,
+          retryIndex,
+        },
+        policy,
+        this.rng,
+      );
+      if (decision.action === 'stop') break;
+      if (decision.delayMs > 0) {
+        retryIndex++;
+        try {
+          await sleep(decision.delayMs, undefined, { signal: state.context.signal });
+        } catch {
+          return; // the caller left while we waited
+        }
+      }
+    }
+
+    if (state.attempts === 0 && unsupported.length > 0) {
+      const first = unsupported[0] as UnsupportedRequestError;
+      throw new GatewayError(400, 'invalid_request', first.message, { param: first.param });
+    }
+    throw this.allFailed(state, summaries);
+  }
+
+  /**
+   * The next candidate at or after `cursor` (wrapping around) that can take a call now; failing
+   * that, the first one whose breaker admits calls but that asked us to wait (Retry-After),
+   * with how long.
+   */
+  private nextCandidate(plan: RoutePlan, cursor: number): NextCandidate | undefined {
+    const n = plan.candidates.length;
+    const now = this.clock.now();
+    let paused: NextCandidate | undefined;
+    for (let k = 0; k < n; k++) {
+      const index = (cursor + k) % n;
+      const pick = plan.candidates[index] as PlannedCandidate;
+      const health = this.health.get(pick.member.deployment.id);
+      if (!health.breaker.isAvailable()) continue;
+      const waitMs = health.pausedUntil - now;
+      if (waitMs <= 0) return { pick, index, waitMs: 0 };
+      paused ??= { pick, index, waitMs };
+    }
+    return paused;
+  }
+
+  /** The next candidate not tried yet, for requests some deployments cannot express. */
+  private nextUntried(
+    plan: RoutePlan,
+    cursor: number,
+    tried: ReadonlySet<ResolvedMember>,
+  ): NextCandidate | undefined {
+    const n = plan.candidates.length;
+    for (let k = 0; k < n; k++) {
+      const index = (cursor + k) % n;
+      const pick = plan.candidates[index] as PlannedCandidate;
+      if (!tried.has(pick.member)) return { pick, index, waitMs: 0 };
+    }
+    return undefined;
+  }
+
+  private nothingAvailable(state: RequestState): GatewayError {
+    const { plan, route } = state;
+    const headers = { 'x-request-id': state.context.requestId, 'x-stilts-attempts': '0' };
+    const paused = plan.excluded.filter((e) => e.reason === 'paused');
+    if (paused.length > 0 && paused.length === plan.excluded.length) {
+      const until = Math.min(
+        ...paused.map((e) => this.health.get(e.member.deployment.id).pausedUntil),
+      );
+      const seconds = Math.max(1, Math.ceil((until - this.clock.now()) / 1000));
+      return new GatewayError(
+        429,
+        'rate_limited',
+        `Every deployment of \`${route.name}\` is rate limited; retry after ${seconds} s.`,
+        { headers: { ...headers, 'retry-after': String(seconds) } },
+      );
+    }
+    const reasons = plan.excluded.map((e) => `${e.member.deployment.id}: ${e.reason}`).join('; ');
+    return new GatewayError(
+      503,
+      'no_available_deployment',
+      `No deployment of \`${route.name}\` can take calls now (${reasons || 'none configured'}).`,
+      { headers: { ...headers, 'retry-after': '1' } },
+    );
+  }
+
+  private allFailed(state: RequestState, summaries: readonly AttemptSummary[]): GatewayError {
+    if (summaries.length === 0) return this.nothingAvailable(state);
+    const headers = {
+      'x-request-id': state.context.requestId,
+      'x-stilts-attempts': String(state.attempts),
+    };
+    const detail = summaries
+      .map((s, i) => `${i + 1}) ${s.deployment}: ${s.status ?? s.outcome} ${s.message}`)
+      .join('; ');
+    const n = summaries.length;
+    if (summaries.every((s) => s.outcome === 'timeout')) {
+      return new GatewayError(
+        504,
+        'upstream_timeout',
+        `Upstream timed out (${n} attempts): ${detail}`,
+        {
+          headers,
+          attempts: summaries,
+        },
+      );
+    }
+    if (summaries.every((s) => s.outcome === 'rate_limited')) {
+      return new GatewayError(429, 'rate_limited', `Every attempt was rate limited: ${detail}`, {
+        headers: { ...headers, 'retry-after': '1' },
+        attempts: summaries,
+      });
+    }
+    return new GatewayError(
+      503,
+      'all_deployments_failed',
+      `All ${n} attempt${n === 1 ? '' : 's'} failed: ${detail}`,
+      { headers: { ...headers, 'retry-after': '1' }, attempts: summaries },
+    );
+  }
+
+  private attemptHeaders(
+    member: ResolvedMember,
+    attempts: number,
+    requestId: string,
+  ): Record<string, string> {
+    return {
+      'x-provider': member.provider.id,
+      'x-stilts-deployment': member.deployment.id,
+      'x-stilts-attempts': String(attempts),
+      'x-request-id': requestId,
+    };
+  }
+
+  private recordAttempt(
+    state: RequestState,
+    member: ResolvedMember,
+    attempt: number,
+    startedAt: number,
+    latencyMs: number,
+    propensity: number,
+    result: {
+      outcome: AttemptOutcome;
+      httpStatus: number | null;
+      errorType: string | null;
+      usage: TokenUsage | undefined;
+      ttftMs: number | null;
+    },
+  ): void {
+    const usage = result.usage;
+    this.recorder.record({
+      requestId: state.context.requestId,
+      attempt,
+      startedAt,
+      route: state.route.name,
+      deploymentId: member.deployment.id,
+      providerId: member.provider.id,
+      apiKeyId: state.context.apiKeyId,
+      outcome: result.outcome,
+      httpStatus: result.httpStatus,
+      errorType: result.errorType,
+      latencyMs,
+      ttftMs: result.ttftMs,
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      costMicroUsd: usage ? costMicroUsd(usage, member.deployment.price) : 0,
+      propensity,
+      snapshotVersion: state.plan.snapshotVersion,
+      streamed: state.stream,
+    });
+  }
+
+  /** Aborts `controller` with CALLER_GONE when the caller disconnects; returns the unlink. */
+  private linkCaller(controller: AbortController, caller: AbortSignal): () => void {
+    const onCallerGone = (): void => controller.abort(CALLER_GONE);
+    if (caller.aborted) onCallerGone();
+    else caller.addEventListener('abort', onCallerGone, { once: true });
+    return () => caller.removeEventListener('abort', onCallerGone);
+  }
+
+  private async jsonAttempt(
+    state: RequestState,
+    member: ResolvedMember,
+    attemptNo: number,
+  ): Promise<AttemptResult> {
+    const upstreamRequest = member.adapter.buildRequest(state.request, member.target, false);
+    const controller = new AbortController();
+    const timeoutMs = Math.min(member.deployment.timeoutMs, state.deadlineAt - this.clock.now());
+    const timer = setTimeout(() => controller.abort(TIMEOUT), Math.max(1, timeoutMs));
+    const unlink = this.linkCaller(controller, state.context.signal);
+    let response: UpstreamResponse | undefined;
+    try {
+      response = await this.upstream.send(upstreamRequest, controller.signal);
+      if (response.statusCode >= 300)
+        return { ok: false, failed: await this.httpFailure(member, response) };
+      let body: unknown;
+      try {
+        body = await response.body.json();
+      } catch (error) {
+        if (controller.signal.aborted) throw error;
+        return { ok: false, failed: malformed('upstream body is not JSON') };
+      }
+      const parsed = member.adapter.parseResponse(body, state.translate, state.request);
+      const cost = costMicroUsd(parsed.usage, member.deployment.price);
+      state.sink.sendJson(
+        200,
+        {
+          ...this.attemptHeaders(member, attemptNo, state.context.requestId),
+          'x-stilts-cost-usd': formatMicroUsd(cost),
+          'content-type': 'application/json',
+        },
+        JSON.stringify(parsed.completion),
+      );
+      return { ok: true, success: { usage: parsed.usage, ttftMs: null } };
+    } catch (error) {
+      if (error instanceof UnsupportedRequestError) throw error;
+      return { ok: false, failed: this.failureFrom(error, controller.signal) };
+    } finally {
+      clearTimeout(timer);
+      unlink();
+      if (response && !response.body.destroyed) response.body.destroy();
+    }
+  }
+
+  /**
+   * One streamed attempt. Chunks are held back until one carries content, so an upstream that
+   * fails before its first token is failed over without the caller noticing; after that, the
+   * attempt owns the caller's stream.
+   */
+  private async streamAttempt(
+    state: RequestState,
+    member: ResolvedMember,
+    attemptNo: number,
+  ): Promise<AttemptResult> {
+    const upstreamRequest = member.adapter.buildRequest(state.request, member.target, true);
+    const translator = member.adapter.createStreamTranslator(state.request, state.translate);
+    const controller = new AbortController();
+    const t0 = performance.now();
+    const firstByteMs = Math.min(
+      member.deployment.firstByteTimeoutMs,
+      state.deadlineAt - this.clock.now(),
+    );
+    // Before the first token: the first-byte timeout; after it: an idle timeout, re-armed per chunk.
+    const timer = setTimeout(() => controller.abort(TIMEOUT), Math.max(1, firstByteMs));
+    const unlink = this.linkCaller(controller, state.context.signal);
+    const sink = state.sink;
+    const pending: ChatCompletionChunk[] = [];
+    let response: UpstreamResponse | undefined;
+    let ttftMs: number | null = null;
+    let idle: NodeJS.Timeout | undefined;
+
+    const commit = async (): Promise<void> => {
+      ttftMs = Math.round(performance.now() - t0);
+      state.committed = true;
+      clearTimeout(timer);
+      idle = setTimeout(() => controller.abort(TIMEOUT), this.options.streamIdleTimeoutMs);
+      sink.startStream(
+        {
+          ...this.attemptHeaders(member, attemptNo, state.context.requestId),
+          'content-type': 'text/event-stream',
+        },
+        ['x-stilts-cost-usd'],
+      );
+      for (const chunk of pending.splice(0)) await sink.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    };
+    const forward = async (chunks: ChatCompletionChunk[]): Promise<void> => {
+      for (const chunk of chunks) {
+        if (state.committed) {
+          await sink.write(`data: ${JSON.stringify(chunk)}\n\n`);
+        } else {
+          pending.push(chunk);
+          if (hasContent(chunk)) await commit();
+        }
+      }
+    };
+
+    try {
+      response = await this.upstream.send(upstreamRequest, controller.signal);
+      if (response.statusCode >= 300)
+        return { ok: false, failed: await this.httpFailure(member, response) };
+      const parser = new SseParser();
+      read: for await (const bytes of response.body as AsyncIterable<Buffer>) {
+        idle?.refresh();
+        for (const event of parser.push(bytes)) {
+          await forward(translator.push(event));
+          if (translator.done) break read;
+        }
+      }
+      if (!translator.done) {
+        for (const event of parser.end()) {
+          await forward(translator.push(event));
+          if (translator.done) break;
+        }
+      }
+      if (!translator.done) throw new StreamCutError();
+      if (!state.committed) await commit();
+      const usage = translator.usage();
+      await sink.write('data: [DONE]\n\n');
+      sink.end({
+        'x-stilts-cost-usd': formatMicroUsd(costMicroUsd(usage, member.deployment.price)),
+      });
+      return { ok: true, success: { usage, ttftMs } };
+    } catch (error) {
+      if (error instanceof UnsupportedRequestError) throw error;
+      const failed =
+        error instanceof StreamCutError ? streamCut() : this.failureFrom(error, controller.signal);
+      if (!state.committed) return { ok: false, failed };
+      // The caller already has part of the answer: end their stream with an error event and
+      // bill what was delivered.
+      const usage = translator.usage();
+      if (failed.outcome !== 'aborted') {
+        const body = {
+          error: {
+            message: `The upstream stream failed after it started: ${failed.message}`,
+            type: 'server_error',
+            code: 'stream_interrupted',
+            param: null,
+          },
+        };
+        try {
+          await sink.write(`data: ${JSON.stringify(body)}\n\n`);
+        } catch {
+          // the caller is gone as well; nothing more to tell
+        }
+      }
+      sink.end({
+        'x-stilts-cost-usd': formatMicroUsd(costMicroUsd(usage, member.deployment.price)),
+      });
+      return {
+        ok: false,
+        failed: {
+          ...failed,
+          outcome: failed.outcome === 'aborted' ? 'aborted' : 'interrupted',
+          usage,
+        },
+      };
+    } finally {
+      clearTimeout(timer);
+      if (idle) clearTimeout(idle);
+      unlink();
+      if (response && !response.body.destroyed) response.body.destroy();
+    }
+  }
+
+  private async httpFailure(
+    member: ResolvedMember,
+    response: UpstreamResponse,
+  ): Promise<AttemptFailure> {
+    const status = response.statusCode;
+    let text = '';
+    try {
+      text = await response.body.text();
+    } catch {
+      // the status alone is enough to classify
+    }
+    const info = member.adapter.parseError(status, text);
+    if (status < 400) {
+      return { ...malformed(`unexpected HTTP ${status} from upstream`), httpStatus: status };
+    }
+    const failure: UpstreamFailure = { kind: 'http', status };
+    return {
+      failure,
+      outcome: outcomeOf(failure),
+      httpStatus: status,
+      errorType: info.type,
+      message: info.message,
+      retryAfterMs: parseRetryAfter(
+        (name) => headerValue(response.headers, name),
+        this.clock.now(),
+      ),
+    };
+  }
+
+  private failureFrom(error: unknown, signal: AbortSignal): AttemptFailure {
+    if (signal.aborted && signal.reason === TIMEOUT) {
+      return {
+        failure: { kind: 'timeout', phase: 'total' },
+        outcome: 'timeout',
+        httpStatus: null,
+        errorType: 'timeout',
+        message: 'no answer within the timeout',
+        retryAfterMs: undefined,
+      };
+    }
+    if (signal.aborted && signal.reason === CALLER_GONE) {
+      return {
+        failure: { kind: 'connection' },
+        outcome: 'aborted',
+        httpStatus: null,
+        errorType: 'client_closed',
+        message: 'the caller disconnected',
+        retryAfterMs: undefined,
+      };
+    }
+    if (error instanceof MalformedUpstreamError) return malformed(error.message);
+    if (error instanceof UpstreamStreamError) {
+      const failure: UpstreamFailure = { kind: 'http', status: error.status };
+      return {
+        failure,
+        outcome: outcomeOf(failure),
+        httpStatus: error.status,
+        errorType: error.errorType,
+        message: error.message,
+        retryAfterMs: undefined,
+      };
+    }
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return {
+        failure: { kind: 'timeout', phase: 'connect' },
+        outcome: 'timeout',
+        httpStatus: null,
+        errorType: 'connect_timeout',
+        message: 'could not connect within the timeout',
+        retryAfterMs: undefined,
+      };
+    }
+    if (typeof code !== 'string') {
+      // Not a network error: a bug in Stilts. Surface it rather than fail over silently.
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    }
+    return {
+      failure: { kind: 'connection' },
+      outcome: 'connection_error',
+      httpStatus: null,
+      errorType: typeof code === 'string' ? code : 'connection_error',
+      message: 'the connection failed',
+      retryAfterMs: undefined,
+    };
+  }
+}
+
+class StreamCutError extends Error {}
+
+function malformed(message: string): AttemptFailure {
+  return {
+    failure: { kind: 'malformed' },
+    outcome: 'malformed',
+    httpStatus: 200,
+    errorType: 'malformed_response',
+    message,
+    retryAfterMs: undefined,
+  };
+}
+
+function streamCut(): AttemptFailure {
+  return {
+    failure: { kind: 'connection' },
+    outcome: 'connection_error',
+    httpStatus: 200,
+    errorType: 'stream_cut',
+    message: 'the upstream closed the stream before it finished',
+    retryAfterMs: undefined,
+  };
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+export interface StiltsProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Every log line so far (JSON lines from pino, or raw text). */
+  readonly lines: string[];
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+/**
+ * Runs the built server (`apps/server/dist/main.js`, built by `npm test`'s build step) as a
+ * child process on a free port and waits until it listens.
+ */
+export async function spawnStilts(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<StiltsProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const onLine = (line: string): void => {
+    lines.push(line);
+    for (const w of [...waiters]) {
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  if (!child.stdout || !child.stderr) throw new Error('no stdio');
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', onLine);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  const waitForLine = (pattern: RegExp, ms = timeoutMs): Promise<string> => {
+    const seen = lines.find((l) => pattern.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`no log line matching ${pattern} in ${ms} ms:\n${lines.join('\n')}`)),
+        ms,
+      );
+      waiters.push({
+        pattern,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`server exited before logging ${pattern}:\n${lines.join('\n')}`));
+      });
+    });
+  };
+  const listening = await waitForLine(/Stilts is listening/);
+  const url = (JSON.parse(listening) as { url: string }).url;
+  return { child, url, lines, exited, waitForLine };
+}
