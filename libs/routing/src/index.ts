@@ -16,3 +16,4 @@ export * from './retry/decide-retry.js';
 export * from './pricing/token-price.js';
 export * from './pricing/micro-usd.js';
 export * from './pricing/cost.js';
+export * from './histogram/log-histogram.js';
