@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, type LoggerService, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { Clock, Rng } from '@stilts/routing';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.tokens.js';
@@ -8,7 +9,12 @@ import {
   InMemoryCallRecorder,
   type CallRecorder,
 } from './modules/calls/call-record.js';
+import { CallsModule } from './modules/calls/calls.module.js';
 import { CATALOG_SOURCE, type CatalogSource } from './modules/catalog/catalog.service.js';
+import type { CatalogDefinition, SecretResolver } from './modules/catalog/catalog.types.js';
+import { DatabaseCatalogSource } from './modules/catalog/database-catalog.source.js';
+import { DatabaseModule, databaseOptionsFrom } from './modules/database/database.module.js';
+import { DatabaseService } from './modules/database/database.service.js';
 import { GatewayModule } from './modules/gateway/gateway.module.js';
 import {
   ConfiguredWeightSource,
@@ -16,11 +22,28 @@ import {
   type WeightSource,
 } from './modules/weights/weight-source.js';
 
+/** Production storage: PostgreSQL holds the catalog and the call ledger. */
+export interface DatabaseStorage {
+  readonly kind: 'database';
+  /** PostgreSQL URL (from `resolveDatabase`); the schema is `config.DATABASE_SCHEMA`. */
+  readonly url: string;
+  /** What to seed the catalog tables with on start (config file, environment or simulator). */
+  readonly catalogSeed: CatalogDefinition | undefined;
+  /** Resolves providers' `apiKeyEnv` names to keys. */
+  readonly secrets: SecretResolver;
+}
+
+/** Storage for tests of the HTTP surface: a fixed catalog, records kept in memory. */
+export interface MemoryStorage {
+  readonly kind: 'memory';
+  readonly catalogSource: CatalogSource;
+  readonly recorder?: CallRecorder;
+}
+
 /** What the application is built from; tests replace any of the optional parts. */
 export interface AppDependencies {
   readonly config: AppConfig;
-  readonly catalogSource: CatalogSource;
-  readonly recorder?: CallRecorder;
+  readonly storage: DatabaseStorage | MemoryStorage;
   readonly weightSource?: WeightSource;
   readonly clock?: Clock;
   readonly rng?: Rng;
@@ -36,14 +59,46 @@ class CoreModule {
       { provide: APP_CONFIG, useValue: deps.config },
       { provide: CLOCK, useValue: deps.clock ?? systemClock },
       { provide: RNG, useValue: deps.rng ?? processRng() },
-      { provide: CATALOG_SOURCE, useValue: deps.catalogSource },
-      { provide: CALL_RECORDER, useValue: deps.recorder ?? new InMemoryCallRecorder(10_000) },
       { provide: WEIGHT_SOURCE, useValue: deps.weightSource ?? new ConfiguredWeightSource() },
     ];
+    return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+/** The catalog and the recorder without a database. */
+@Global()
+@Module({})
+class MemoryStorageModule {
+  static forRoot(storage: MemoryStorage): DynamicModule {
+    const providers = [
+      { provide: CATALOG_SOURCE, useValue: storage.catalogSource },
+      { provide: CALL_RECORDER, useValue: storage.recorder ?? new InMemoryCallRecorder(10_000) },
+    ];
+    return { module: MemoryStorageModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+/** The catalog from PostgreSQL (seeded on start) and the Postgres call ledger. */
+@Global()
+@Module({})
+class DatabaseStorageModule {
+  static forRoot(config: AppConfig, storage: DatabaseStorage): DynamicModule {
     return {
-      module: CoreModule,
-      providers,
-      exports: providers.map((p) => p.provide),
+      module: DatabaseStorageModule,
+      imports: [
+        DatabaseModule.forRoot(databaseOptionsFrom(config, storage.url)),
+        ScheduleModule.forRoot(),
+        CallsModule.forRoot({ recording: config.CALL_RECORDING === 'on' }),
+      ],
+      providers: [
+        {
+          provide: CATALOG_SOURCE,
+          inject: [DatabaseService],
+          useFactory: (database: DatabaseService) =>
+            new DatabaseCatalogSource(database, storage.secrets, storage.catalogSeed),
+        },
+      ],
+      exports: [CATALOG_SOURCE, CallsModule],
     };
   }
 }
@@ -51,6 +106,10 @@ class CoreModule {
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(deps), GatewayModule] };
+    const storage =
+      deps.storage.kind === 'database'
+        ? DatabaseStorageModule.forRoot(deps.config, deps.storage)
+        : MemoryStorageModule.forRoot(deps.storage);
+    return { module: AppModule, imports: [CoreModule.forRoot(deps), storage, GatewayModule] };
   }
 }

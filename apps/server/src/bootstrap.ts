@@ -16,10 +16,16 @@ import {
   catalogFromEnvironment,
   catalogFromFile,
   hasProviderCredentials,
+  SIMULATOR_KEYS,
   simulatorCatalog,
 } from './modules/catalog/catalog-defaults.js';
 import { catalogFileSchema } from './modules/catalog/catalog-file.schema.js';
-import { StaticCatalogSource, type CatalogSource } from './modules/catalog/catalog.service.js';
+import {
+  secretResolver,
+  type CatalogDefinition,
+  type SecretResolver,
+} from './modules/catalog/catalog.types.js';
+import { resolveDatabase, type ResolvedDatabase } from './modules/database/resolve-database.js';
 
 /** A running Stilts: the HTTP server and, in demo mode, the built-in simulator. */
 export interface RunningStilts {
@@ -32,9 +38,9 @@ export interface RunningStilts {
 
 async function readCatalogFile(
   path: string,
-  env: NodeJS.ProcessEnv,
+  secrets: SecretResolver,
   config: AppConfig,
-): Promise<CatalogSource> {
+): Promise<CatalogDefinition> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
@@ -48,15 +54,12 @@ async function readCatalogFile(
       .join('\n  ');
     throw new Error(`STILTS_CONFIG ${path} is invalid:\n  ${problems}`);
   }
-  return new StaticCatalogSource(
-    catalogFromFile(parsed.data, env, catalogDefaultsFrom(config)),
-    `file ${path}`,
-  );
+  return catalogFromFile(parsed.data, secrets, catalogDefaultsFrom(config));
 }
 
 /**
- * Starts Stilts from validated settings: picks the catalog (config file, provider credentials,
- * or the built-in simulator), builds the app and listens.
+ * Starts Stilts from validated settings: the database (DATABASE_URL or the embedded one), the
+ * catalog seed (config file, provider credentials, or the built-in simulator), the app.
  */
 export async function startStilts(
   config: AppConfig,
@@ -69,10 +72,14 @@ export async function startStilts(
     (config.STILTS_SIMULATOR === 'auto' &&
       !config.STILTS_CONFIG &&
       !hasProviderCredentials(config));
+  if (config.STILTS_CONFIG && config.STILTS_SIMULATOR === 'on') {
+    logger.warn('STILTS_SIMULATOR=on is ignored because STILTS_CONFIG is set');
+  }
+  const secrets = secretResolver(env, useSimulator ? SIMULATOR_KEYS : {});
   let simulator: ProviderSim | undefined;
-  let source: CatalogSource;
+  let seed: CatalogDefinition | undefined;
   if (config.STILTS_CONFIG) {
-    source = await readCatalogFile(config.STILTS_CONFIG, env, config);
+    seed = await readCatalogFile(config.STILTS_CONFIG, secrets, config);
   } else if (useSimulator) {
     const scenarioPath = config.SIM_SCENARIO ?? builtinScenarioPath('demo');
     const scenario = await loadScenarioFile(scenarioPath);
@@ -81,30 +88,30 @@ export async function startStilts(
       { url: simulator.url, scenario: scenarioPath },
       'provider simulator started (no provider credentials set)',
     );
-    source = new StaticCatalogSource(
-      simulatorCatalog(simulator.url, defaults),
-      'the built-in simulator',
-    );
+    seed = simulatorCatalog(simulator.url, defaults, secrets);
   } else if (hasProviderCredentials(config)) {
-    source = new StaticCatalogSource(
-      catalogFromEnvironment(config, defaults),
-      'provider credentials in the environment',
-    );
+    seed = catalogFromEnvironment(config, defaults, secrets);
   } else {
-    throw new Error(
-      'No providers: set STILTS_CONFIG or a provider credential, or STILTS_SIMULATOR=on.',
+    logger.warn(
+      'no config file, provider credentials or simulator: serving the routes already in the database',
     );
-  }
-  if (config.STILTS_CONFIG && useSimulator) {
-    logger.warn('STILTS_SIMULATOR=on is ignored because STILTS_CONFIG is set');
   }
 
-  const app = await createApp({
-    config,
-    catalogSource: source,
-    logger: new PinoLoggerService(logger),
-  });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  let database: ResolvedDatabase | undefined;
+  let app: NestFastifyApplication;
+  try {
+    database = await resolveDatabase(config, logger);
+    app = await createApp({
+      config,
+      storage: { kind: 'database', url: database.url, catalogSeed: seed, secrets },
+      logger: new PinoLoggerService(logger),
+    });
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await simulator?.close();
+    await database?.embedded?.stop();
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -112,9 +119,12 @@ export async function startStilts(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // HTTP first (in-flight requests finish and are recorded), then the recorder drains into
+      // the database (a shutdown task), then the pool closes; the embedded server stops last.
       const clean = await closeGracefully(app, config.SHUTDOWN_GRACE_MS);
       if (!clean) logger.warn('shutdown grace period over; in-flight requests were cut');
       await simulator?.close();
+      await database?.embedded?.stop();
     })();
     return closing;
   };

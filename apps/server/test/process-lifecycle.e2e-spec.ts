@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { spawnStilts, type StiltsProcess } from './support/spawn-stilts.js';
+import { dropSchema } from './support/test-database.js';
 
 const SLOW_STREAMS = {
   providers: Object.fromEntries(
@@ -26,6 +27,7 @@ let server: StiltsProcess | undefined;
 let dir: string | undefined;
 afterEach(async () => {
   if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+  if (server) await dropSchema(server.databaseUrl, server.schema);
   server = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });
 });

@@ -129,6 +129,65 @@ export const SETTINGS = {
     description: 'Trust X-Forwarded-* headers from a load balancer.',
     schema: bool.default(false),
   }),
+  DATABASE_URL: setting({
+    description:
+      'PostgreSQL connection URL (postgres://user:password@host:5432/db). Unset: an embedded PostgreSQL is started with its data under STILTS_HOME.',
+    schema: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    secret: true,
+  }),
+  DATABASE_SCHEMA: setting({
+    description:
+      'Schema holding Stilts tables (created if missing; set as the search_path of every connection).',
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .refine((s) => !s.startsWith('pg_'), 'the pg_ prefix is reserved by PostgreSQL')
+      .default('public'),
+  }),
+  DATABASE_POOL_SIZE: setting({
+    description: 'Connections in the database pool of each replica.',
+    schema: z.coerce.number().int().min(1).max(1000).default(10),
+  }),
+  MIGRATIONS_RUN: setting({
+    description: 'Apply pending database migrations on start.',
+    schema: bool.default(true),
+  }),
+  STILTS_HOME: setting({
+    description:
+      'Directory for local state: the embedded database, the call journal, generated credentials.',
+    schema: z.string().min(1).default('.stilts'),
+  }),
+  EMBEDDED_POSTGRES_PORT: setting({
+    description: 'Port of the embedded PostgreSQL (only used without DATABASE_URL).',
+    schema: port.refine((p) => p > 0, 'must be a fixed port').default(54329),
+  }),
+  CALL_RECORDING: setting({
+    description:
+      'Record every attempt in the call ledger (on), or nothing at all (off: for benchmarks only; budgets and adaptive weights then see no traffic).',
+    schema: z.enum(['on', 'off']).default('on'),
+  }),
+  RECORDER_FLUSH_INTERVAL_MS: setting({
+    description: 'The call recorder writes queued records at least this often.',
+    schema: positiveMs.default(250),
+  }),
+  RECORDER_BATCH_SIZE: setting({
+    description:
+      'The call recorder also writes as soon as this many records wait (one INSERT each).',
+    schema: z.coerce.number().int().min(1).max(20_000).default(1_000),
+  }),
+  RECORDER_MAX_BUFFERED: setting({
+    description:
+      'Records kept in memory while the database is unavailable; beyond it they are appended to the journal under STILTS_HOME/journal and replayed on recovery.',
+    schema: z.coerce.number().int().min(100).default(50_000),
+  }),
+  CALL_RECORDS_RETENTION_DAYS: setting({
+    description: 'Days of per-attempt call records kept (older daily partitions are dropped).',
+    schema: z.coerce.number().int().min(1).default(30),
+  }),
+  ROLLUP_RETENTION_DAYS: setting({
+    description: 'Days of per-minute rollups kept (the dashboards and the bandit read these).',
+    schema: z.coerce.number().int().min(1).default(400),
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;

@@ -32,6 +32,7 @@ export function catalogFixture(options: {
       id: `p-${m.id}`,
       kind: m.kind ?? 'openai',
       baseUrl: m.baseUrl ?? 'http://127.0.0.1:9/v1',
+      apiKeyEnv: null,
       apiKey: 'test-key',
       headers: {},
       enabled: true,

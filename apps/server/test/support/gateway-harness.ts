@@ -38,8 +38,11 @@ export async function startGatewayHarness(options: {
   const recorder = new InMemoryCallRecorder();
   const app = await createApp({
     config,
-    catalogSource: new StaticCatalogSource(options.catalog(sim), 'test'),
-    recorder,
+    storage: {
+      kind: 'memory',
+      catalogSource: new StaticCatalogSource(options.catalog(sim), 'test'),
+      recorder,
+    },
     rng: createSeededRng(options.seed ?? 1),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

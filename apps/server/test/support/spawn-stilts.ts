@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { randomSchemaName, testDatabaseUrl } from './test-database.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export interface StiltsProcess {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The database schema this server uses (a fresh one unless the caller gave one). */
+  readonly schema: string;
+  readonly databaseUrl: string;
   /** Every log line so far (JSON lines from pino, or raw text). */
   readonly lines: string[];
   /** Resolves with the exit code (or signal name). */
@@ -16,14 +20,24 @@ export interface StiltsProcess {
 
 /**
  * Runs the built server (`apps/server/dist/main.js`, built by `npm test`'s build step) as a
- * child process on a free port and waits until it listens.
+ * child process on a free port, on the test database in its own schema (unless `env` names
+ * one), and waits until it listens. Drop the schema with `dropSchema` when done.
  */
 export async function spawnStilts(
   env: Record<string, string>,
   timeoutMs = 20_000,
 ): Promise<StiltsProcess> {
+  const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
+  const schema = env.DATABASE_SCHEMA ?? randomSchemaName();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: schema,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -67,5 +81,5 @@ export async function spawnStilts(
   };
   const listening = await waitForLine(/Stilts is listening/);
   const url = (JSON.parse(listening) as { url: string }).url;
-  return { child, url, lines, exited, waitForLine };
+  return { child, url, schema, databaseUrl, lines, exited, waitForLine };
 }

@@ -13,7 +13,8 @@ import {
 
 function histogramOf(values: readonly number[]): number[] {
   const buckets = emptyLatencyBuckets();
-  for (const v of values) buckets[latencyBucketIndex(v)] = (buckets[latencyBucketIndex(v)] as number) + 1;
+  for (const v of values)
+    buckets[latencyBucketIndex(v)] = (buckets[latencyBucketIndex(v)] as number) + 1;
   return buckets;
 }
 
@@ -38,7 +39,9 @@ describe('latencyBucketIndex', () => {
 
   it('has strictly increasing bounds', () => {
     for (let i = 1; i < LATENCY_BUCKET_BOUNDS_MS.length; i++) {
-      expect(LATENCY_BUCKET_BOUNDS_MS[i]).toBeGreaterThan(LATENCY_BUCKET_BOUNDS_MS[i - 1] as number);
+      expect(LATENCY_BUCKET_BOUNDS_MS[i]).toBeGreaterThan(
+        LATENCY_BUCKET_BOUNDS_MS[i - 1] as number,
+      );
     }
   });
 });

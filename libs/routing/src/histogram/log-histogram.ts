@@ -38,7 +38,8 @@ export function emptyLatencyBuckets(): number[] {
 
 /** Adds `b` into `a` in place (equal lengths required). */
 export function addBuckets(a: number[], b: readonly number[]): number[] {
-  if (a.length !== b.length) throw new RangeError(`bucket lengths differ: ${a.length} vs ${b.length}`);
+  if (a.length !== b.length)
+    throw new RangeError(`bucket lengths differ: ${a.length} vs ${b.length}`);
   for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) + (b[i] as number);
   return a;
 }
@@ -98,7 +99,8 @@ export function countAtOrBelow(buckets: readonly number[], thresholdMs: number):
       within += count;
       continue;
     }
-    if (thresholdMs > lower && upper !== undefined) within += (count * (thresholdMs - lower)) / (upper - lower);
+    if (thresholdMs > lower && upper !== undefined)
+      within += (count * (thresholdMs - lower)) / (upper - lower);
     break;
   }
   return within;

@@ -5,7 +5,9 @@ import type {
   DeploymentDefinition,
   ProviderDefinition,
   RouteDefinition,
+  SecretResolver,
 } from './catalog.types.js';
+import { secretResolver } from './catalog.types.js';
 import type { CatalogFile } from './catalog-file.schema.js';
 
 function price(input: string, output: string): TokenPrice {
@@ -52,9 +54,11 @@ function provider(
   id: string,
   kind: ProviderDefinition['kind'],
   baseUrl: string,
-  apiKey: string | undefined,
+  apiKeyEnv: string | null,
+  secrets: SecretResolver,
 ): ProviderDefinition {
-  return { id, kind, baseUrl, apiKey, headers: {}, enabled: true };
+  const apiKey = apiKeyEnv === null ? undefined : secrets(apiKeyEnv);
+  return { id, kind, baseUrl, apiKeyEnv, apiKey, headers: {}, enabled: true };
 }
 
 function assemble(models: Tiered[], defaults: CatalogDefaults): CatalogDefinition {
@@ -77,6 +81,16 @@ function assemble(models: Tiered[], defaults: CatalogDefaults): CatalogDefinitio
   return { providers, deployments, routes };
 }
 
+/**
+ * The keys the demo scenario's simulated providers expect. Not secrets (the simulator runs
+ * in-process on 127.0.0.1), but passed like real keys so the adapters' auth is exercised.
+ */
+export const SIMULATOR_KEYS: Readonly<Record<string, string>> = {
+  STILTS_SIM_KEY_OPENAI: 'sim-key-openai',
+  STILTS_SIM_KEY_ANTHROPIC: 'sim-key-anthropic',
+  STILTS_SIM_KEY_GEMINI: 'sim-key-gemini',
+};
+
 /** True when the environment registers at least one real provider. */
 export function hasProviderCredentials(config: AppConfig): boolean {
   return Boolean(
@@ -95,6 +109,7 @@ export function hasProviderCredentials(config: AppConfig): boolean {
 export function catalogFromEnvironment(
   config: AppConfig,
   defaults: CatalogDefaults,
+  secrets: SecretResolver,
 ): CatalogDefinition {
   const models: Tiered[] = [];
   if (config.OPENAI_API_KEY) {
@@ -102,7 +117,8 @@ export function catalogFromEnvironment(
       'openai',
       'openai',
       config.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
-      config.OPENAI_API_KEY,
+      'OPENAI_API_KEY',
+      secrets,
     );
     models.push({
       provider: p,
@@ -117,7 +133,8 @@ export function catalogFromEnvironment(
       'anthropic',
       'anthropic',
       'https://api.anthropic.com/v1',
-      config.ANTHROPIC_API_KEY,
+      'ANTHROPIC_API_KEY',
+      secrets,
     );
     models.push({
       provider: p,
@@ -137,7 +154,8 @@ export function catalogFromEnvironment(
       'gemini',
       'gemini',
       'https://generativelanguage.googleapis.com/v1beta',
-      config.GEMINI_API_KEY,
+      'GEMINI_API_KEY',
+      secrets,
     );
     models.push({
       provider: p,
@@ -157,7 +175,8 @@ export function catalogFromEnvironment(
       'local',
       'openai',
       config.OPENAI_COMPATIBLE_BASE_URL,
-      config.OPENAI_COMPATIBLE_API_KEY,
+      config.OPENAI_COMPATIBLE_API_KEY ? 'OPENAI_COMPATIBLE_API_KEY' : null,
+      secrets,
     );
     models.push({
       provider: p,
@@ -173,17 +192,22 @@ export function catalogFromEnvironment(
  * The demo catalog over the built-in simulator: four providers named `sim-*` speaking the
  * OpenAI, Anthropic and Gemini wire formats, priced like the real models they stand in for.
  */
-export function simulatorCatalog(simUrl: string, defaults: CatalogDefaults): CatalogDefinition {
+export function simulatorCatalog(
+  simUrl: string,
+  defaults: CatalogDefaults,
+  secrets: SecretResolver = secretResolver({}, SIMULATOR_KEYS),
+): CatalogDefinition {
   const base = simUrl.replace(/\/$/, '');
-  const openai = provider('sim-openai', 'openai', `${base}/sim-openai/v1`, 'sim-key-openai');
-  const anthropic = provider(
-    'sim-anthropic',
-    'anthropic',
-    `${base}/sim-anthropic/v1`,
-    'sim-key-anthropic',
-  );
-  const gemini = provider('sim-gemini', 'gemini', `${base}/sim-gemini/v1beta`, 'sim-key-gemini');
-  const local = provider('sim-local', 'openai', `${base}/sim-local/v1`, undefined);
+  const sim = (
+    id: string,
+    kind: ProviderDefinition['kind'],
+    path: string,
+    keyName: string | null,
+  ) => provider(id, kind, `${base}/${id}/${path}`, keyName, secrets);
+  const openai = sim('sim-openai', 'openai', 'v1', 'STILTS_SIM_KEY_OPENAI');
+  const anthropic = sim('sim-anthropic', 'anthropic', 'v1', 'STILTS_SIM_KEY_ANTHROPIC');
+  const gemini = sim('sim-gemini', 'gemini', 'v1beta', 'STILTS_SIM_KEY_GEMINI');
+  const local = sim('sim-local', 'openai', 'v1', null);
   return assemble(
     [
       { provider: openai, model: 'gpt-4o-mini', price: price('0.15', '0.60'), tier: 'default' },
@@ -215,7 +239,7 @@ export function simulatorCatalog(simUrl: string, defaults: CatalogDefaults): Cat
 /** Turns a validated config file into a catalog; provider keys are read from the named env vars. */
 export function catalogFromFile(
   file: CatalogFile,
-  env: Readonly<Record<string, string | undefined>>,
+  secrets: SecretResolver,
   defaults: CatalogDefaults,
 ): CatalogDefinition {
   return {
@@ -223,7 +247,8 @@ export function catalogFromFile(
       id: p.id,
       kind: p.kind,
       baseUrl: p.baseUrl,
-      apiKey: p.apiKeyEnv ? env[p.apiKeyEnv] || undefined : undefined,
+      apiKeyEnv: p.apiKeyEnv ?? null,
+      apiKey: p.apiKeyEnv ? secrets(p.apiKeyEnv) : undefined,
       headers: p.headers,
       enabled: p.enabled,
     })),

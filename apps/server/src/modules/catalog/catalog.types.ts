@@ -10,7 +10,9 @@ export interface ProviderDefinition {
   readonly id: string;
   readonly kind: ProviderKind;
   readonly baseUrl: string;
-  /** The credential; never logged, never returned by any API. */
+  /** Name of the environment variable (or other secret) that holds the credential. */
+  readonly apiKeyEnv: string | null;
+  /** The credential, resolved from `apiKeyEnv` at load; never logged, never returned by any API. */
   readonly apiKey: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly enabled: boolean;
@@ -55,4 +57,15 @@ export interface CatalogDefinition {
   readonly providers: readonly ProviderDefinition[];
   readonly deployments: readonly DeploymentDefinition[];
   readonly routes: readonly RouteDefinition[];
+}
+
+/** Looks a secret up by name (environment variables, plus in-process ones such as the simulator's). */
+export type SecretResolver = (name: string) => string | undefined;
+
+/** Resolves from `env`, then from `extra`. */
+export function secretResolver(
+  env: Readonly<Record<string, string | undefined>>,
+  extra: Readonly<Record<string, string>> = {},
+): SecretResolver {
+  return (name) => env[name] || extra[name] || undefined;
 }

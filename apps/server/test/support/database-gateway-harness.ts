@@ -1,0 +1,119 @@
+import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startProviderSim, type ProviderSim } from '@stilts/provider-sim';
+import { createSeededRng } from '@stilts/routing';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import pg from 'pg';
+import { createApp } from '../../src/app.factory.js';
+import { closeGracefully } from '../../src/common/http/graceful-close.js';
+import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
+import { CALL_RECORDER } from '../../src/modules/calls/call-record.js';
+import type { CallRecorderService } from '../../src/modules/calls/call-recorder.service.js';
+import type { CatalogDefinition } from '../../src/modules/catalog/catalog.types.js';
+import { secretResolver } from '../../src/modules/catalog/catalog.types.js';
+import { dropSchema, randomSchemaName, testDatabaseUrl } from './test-database.js';
+
+export interface DatabaseGatewayHarness {
+  readonly url: string;
+  readonly sim: ProviderSim;
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  readonly client: OpenAI;
+  readonly recorder: CallRecorderService;
+  readonly schema: string;
+  /** STILTS_HOME of this gateway (a temp dir: the journal lives here). */
+  readonly home: string;
+  /** Runs SQL in the gateway's schema on a connection of the test's own (not the app's pool). */
+  sql<T extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Stops the app (draining the recorder), then drops the schema and the temp dir. */
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway on the real test database, in a schema of its own, with the catalog seeded from
+ * `catalog(sim)` and the Postgres call ledger recording. `databaseUrl` lets a test route the
+ * app's connections through a proxy it can cut.
+ */
+export async function startDatabaseGatewayHarness(options: {
+  scenario: unknown;
+  catalog: (sim: ProviderSim) => CatalogDefinition;
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  seed?: number;
+}): Promise<DatabaseGatewayHarness> {
+  const schema = randomSchemaName();
+  const home = await mkdtemp(path.join(tmpdir(), 'stilts-home-'));
+  const sim = await startProviderSim({ scenario: options.scenario, seed: options.seed ?? 1 });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    DATABASE_SCHEMA: schema,
+    STILTS_HOME: home,
+    RECORDER_FLUSH_INTERVAL_MS: '50',
+    ...options.env,
+  });
+  const app = await createApp({
+    config,
+    storage: {
+      kind: 'database',
+      url: options.databaseUrl ?? testDatabaseUrl(),
+      catalogSeed: options.catalog(sim),
+      secrets: secretResolver({}),
+    },
+    rng: createSeededRng(options.seed ?? 1),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  if (typeof address !== 'object' || !address) throw new Error('no address');
+  const url = `http://127.0.0.1:${address.port}`;
+  const client = new OpenAI({
+    baseURL: `${url}/v1`,
+    apiKey: 'unused',
+    maxRetries: 0,
+    timeout: 20_000,
+  });
+  const pool = new pg.Pool({
+    connectionString: testDatabaseUrl(),
+    max: 2,
+    options: `-c search_path=${schema}`,
+  });
+  let closed = false;
+  return {
+    url,
+    sim,
+    app,
+    config,
+    client,
+    recorder: app.get<CallRecorderService>(CALL_RECORDER),
+    schema,
+    home,
+    async sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []) {
+      return (await pool.query<T>(text, params)).rows;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await closeGracefully(app, 5_000);
+      await sim.close();
+      await pool.end();
+      await dropSchema(testDatabaseUrl(), schema);
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it holds (or throws after `timeoutMs`). */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
