@@ -1,8 +1,13 @@
 import { CreateCatalog1795494498033 } from './1795494498033-CreateCatalog.js';
 import { CreateCallLedger1795494512000 } from './1795494512000-CreateCallLedger.js';
+import { CreateWeights1795497316484 } from './1795497316484-CreateWeights.js';
 
 /**
  * Every migration, oldest first. TypeORM orders by the timestamp at the end of each class name;
  * keeping this list in the same order makes a review of a new migration's place obvious.
  */
-export const migrations = [CreateCatalog1795494498033, CreateCallLedger1795494512000];
+export const migrations = [
+  CreateCatalog1795494498033,
+  CreateCallLedger1795494512000,
+  CreateWeights1795497316484,
+];

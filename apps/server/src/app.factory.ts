@@ -24,6 +24,12 @@ export async function createApp(deps: AppDependencies): Promise<NestFastifyAppli
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalFilters(new AllExceptionsFilter());
   trackInFlight(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // Release what the modules that did start hold (pools, timers, LISTEN connections).
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

@@ -15,7 +15,14 @@ import type { CatalogDefinition, SecretResolver } from './modules/catalog/catalo
 import { DatabaseCatalogSource } from './modules/catalog/database-catalog.source.js';
 import { DatabaseModule, databaseOptionsFrom } from './modules/database/database.module.js';
 import { DatabaseService } from './modules/database/database.service.js';
+import { DeploymentHealthRegistry } from './modules/gateway/deployment-health.js';
 import { GatewayModule } from './modules/gateway/gateway.module.js';
+import {
+  OVERRIDES,
+  StaticOverrides,
+  type OverridesState,
+} from './modules/weights/overrides.state.js';
+import { WeightsModule } from './modules/weights/weights.module.js';
 import {
   ConfiguredWeightSource,
   WEIGHT_SOURCE,
@@ -38,12 +45,14 @@ export interface MemoryStorage {
   readonly kind: 'memory';
   readonly catalogSource: CatalogSource;
   readonly recorder?: CallRecorder;
+  readonly overrides?: OverridesState;
 }
 
 /** What the application is built from; tests replace any of the optional parts. */
 export interface AppDependencies {
   readonly config: AppConfig;
   readonly storage: DatabaseStorage | MemoryStorage;
+  /** Memory storage only: the weights to route by (default: the configured ones). */
   readonly weightSource?: WeightSource;
   readonly clock?: Clock;
   readonly rng?: Rng;
@@ -59,7 +68,13 @@ class CoreModule {
       { provide: APP_CONFIG, useValue: deps.config },
       { provide: CLOCK, useValue: deps.clock ?? systemClock },
       { provide: RNG, useValue: deps.rng ?? processRng() },
-      { provide: WEIGHT_SOURCE, useValue: deps.weightSource ?? new ConfiguredWeightSource() },
+      {
+        provide: DeploymentHealthRegistry,
+        useValue: new DeploymentHealthRegistry(deps.clock ?? systemClock, {
+          consecutiveFailures: deps.config.BREAKER_CONSECUTIVE_FAILURES,
+          cooldownMs: deps.config.BREAKER_COOLDOWN_MS,
+        }),
+      },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -69,10 +84,12 @@ class CoreModule {
 @Global()
 @Module({})
 class MemoryStorageModule {
-  static forRoot(storage: MemoryStorage): DynamicModule {
+  static forRoot(storage: MemoryStorage, weightSource: WeightSource | undefined): DynamicModule {
     const providers = [
       { provide: CATALOG_SOURCE, useValue: storage.catalogSource },
       { provide: CALL_RECORDER, useValue: storage.recorder ?? new InMemoryCallRecorder(10_000) },
+      { provide: WEIGHT_SOURCE, useValue: weightSource ?? new ConfiguredWeightSource() },
+      { provide: OVERRIDES, useValue: storage.overrides ?? new StaticOverrides() },
     ];
     return { module: MemoryStorageModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -89,6 +106,7 @@ class DatabaseStorageModule {
         DatabaseModule.forRoot(databaseOptionsFrom(config, storage.url)),
         ScheduleModule.forRoot(),
         CallsModule.forRoot({ recording: config.CALL_RECORDING === 'on' }),
+        WeightsModule,
       ],
       providers: [
         {
@@ -98,7 +116,7 @@ class DatabaseStorageModule {
             new DatabaseCatalogSource(database, storage.secrets, storage.catalogSeed),
         },
       ],
-      exports: [CATALOG_SOURCE, CallsModule],
+      exports: [CATALOG_SOURCE, CallsModule, WeightsModule],
     };
   }
 }
@@ -109,7 +127,7 @@ export class AppModule {
     const storage =
       deps.storage.kind === 'database'
         ? DatabaseStorageModule.forRoot(deps.config, deps.storage)
-        : MemoryStorageModule.forRoot(deps.storage);
+        : MemoryStorageModule.forRoot(deps.storage, deps.weightSource);
     return { module: AppModule, imports: [CoreModule.forRoot(deps), storage, GatewayModule] };
   }
 }

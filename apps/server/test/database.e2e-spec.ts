@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
+import { migrations } from '@stilts/migrations';
 import { loadConfig } from '../src/config/app-config.js';
 import { DatabaseModule, databaseOptionsFrom } from '../src/modules/database/database.module.js';
 import type { DatabaseLogger } from '../src/modules/database/database-logger.js';
@@ -124,7 +125,7 @@ describe('DatabaseService', () => {
     try {
       await Promise.all(replicas.map((r) => r.init()));
       const rows = await replicas[0]!.query<{ n: string }>('SELECT count(*) AS n FROM migrations');
-      expect(rows[0]?.n).toBe('2');
+      expect(rows[0]?.n).toBe(String(migrations.length));
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
       await dropSchema(url, schema);
@@ -145,7 +146,7 @@ describe('DatabaseModule', () => {
       const database = app.get(DatabaseService);
       expect(database.schema).toBe(schema);
       const [row] = await database.query<{ n: string }>('SELECT count(*) AS n FROM migrations');
-      expect(row?.n).toBe('2');
+      expect(row?.n).toBe(String(migrations.length));
       expect((await database.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       let drained = false;
       database.registerShutdownTask('drain', async () => {

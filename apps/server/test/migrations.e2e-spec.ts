@@ -12,13 +12,16 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 const MIGRATION_NAMES = migrations.map((Migration) => new Migration().name);
 
 const TABLES = [
+  'audit_log',
   'call_records',
   'call_records_default',
   'call_rollups_minute',
   'deployments',
   'providers',
   'route_deployments',
+  'route_overrides',
   'routes',
+  'weight_snapshots',
 ];
 
 let db: TestDatabase;
@@ -125,6 +128,21 @@ async function populate(): Promise<void> {
        latency_sum_ms, latency_buckets, ttft_buckets, input_tokens, output_tokens, cost_micro_usd)
      VALUES ('2026-01-15T12:00:00Z', 'chat-default', 'openai/gpt-4o-mini', 1, 1, 812,
        '{0,0,1,0}', '{0,0,0,0}', 120, 40, 42)`,
+  );
+  await database.query(
+    `UPDATE routes SET objective = '{"latencySloMs": 2000}', spend_cap_micro_usd = 5000000,
+       spend_cap_period = 'day' WHERE name = 'chat-default'`,
+  );
+  await database.query(
+    `INSERT INTO weight_snapshots (route, computed_at, computed_by, weights, lambda, deployments, objective)
+     VALUES ('chat-default', now(), 'test', '{"openai/gpt-4o-mini": 1}', 0, '[]', '{}')`,
+  );
+  await database.query(
+    `INSERT INTO route_overrides (kind, route, deployment_id, weight, actor, reason)
+     VALUES ('pin_weight', 'chat-default', 'openai/gpt-4o-mini', 0.5, 'admin', 'test')`,
+  );
+  await database.query(
+    `INSERT INTO audit_log (actor, action, target, reason) VALUES ('admin', 'override.create', 'chat-default', 'test')`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -183,6 +184,24 @@ export const SETTINGS = {
   CALL_RECORDS_RETENTION_DAYS: setting({
     description: 'Days of per-attempt call records kept (older daily partitions are dropped).',
     schema: z.coerce.number().int().min(1).default(30),
+  }),
+  WEIGHTS_INTERVAL_MS: setting({
+    description:
+      'How often the weights job recomputes adaptive routes (on the one replica holding its lease).',
+    schema: positiveMs.default(15_000),
+  }),
+  WEIGHT_SNAPSHOT_RETENTION_DAYS: setting({
+    description: 'Days of weight snapshots kept for the history charts.',
+    schema: z.coerce.number().int().min(1).default(14),
+  }),
+  REPLICA_ID: setting({
+    description:
+      'Name of this replica in snapshots and the live state (default: host name and pid).',
+    schema: z
+      .string()
+      .min(1)
+      .max(128)
+      .default(() => `${hostname()}-${process.pid}`),
   }),
   ROLLUP_RETENTION_DAYS: setting({
     description: 'Days of per-minute rollups kept (the dashboards and the bandit read these).',

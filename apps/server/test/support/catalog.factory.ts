@@ -56,6 +56,8 @@ export function catalogFixture(options: {
         strategy: options.strategy ?? 'static',
         maxAttempts: options.maxAttempts ?? 3,
         deadlineMs: options.deadlineMs ?? 30_000,
+        objective: {},
+        spendCap: null,
         members: options.members.map((m) => ({
           deploymentId: m.id,
           weight: m.weight ?? 1,

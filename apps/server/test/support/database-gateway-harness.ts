@@ -43,10 +43,17 @@ export async function startDatabaseGatewayHarness(options: {
   env?: Record<string, string>;
   databaseUrl?: string;
   seed?: number;
+  /** Share another harness's schema (a second replica); it is then not dropped on close. */
+  schema?: string;
+  /** Share another harness's simulator; it is then not closed on close. */
+  sim?: ProviderSim;
 }): Promise<DatabaseGatewayHarness> {
-  const schema = randomSchemaName();
+  const schema = options.schema ?? randomSchemaName();
+  const ownsSchema = options.schema === undefined;
   const home = await mkdtemp(path.join(tmpdir(), 'stilts-home-'));
-  const sim = await startProviderSim({ scenario: options.scenario, seed: options.seed ?? 1 });
+  const sim =
+    options.sim ??
+    (await startProviderSim({ scenario: options.scenario, seed: options.seed ?? 1 }));
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     PORT: '0',
@@ -97,9 +104,9 @@ export async function startDatabaseGatewayHarness(options: {
       if (closed) return;
       closed = true;
       await closeGracefully(app, 5_000);
-      await sim.close();
+      if (!options.sim) await sim.close();
       await pool.end();
-      await dropSchema(testDatabaseUrl(), schema);
+      if (ownsSchema) await dropSchema(testDatabaseUrl(), schema);
       await rm(home, { recursive: true, force: true });
     },
   };

@@ -6,6 +6,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDomainError } from './domain-error.js';
 import { GatewayError, isGatewayError, type GatewayErrorCode } from './gateway-error.js';
 
 /** Fastify's own errors (body parsing, limits) carry a status and an `FST_*` code. */
@@ -81,6 +82,28 @@ export class AllExceptionsFilter implements ExceptionFilter {
         'error after the response started',
       );
       if (!reply.raw.writableEnded) reply.raw.end();
+      return;
+    }
+    if (isDomainError(exception)) {
+      const body = request.url.startsWith('/v1/')
+        ? {
+            error: {
+              message: exception.message,
+              type: 'invalid_request_error',
+              code: exception.code,
+              param: null,
+            },
+          }
+        : {
+            message: exception.message,
+            code: exception.code,
+            ...(exception.errors ? { errors: exception.errors } : {}),
+          };
+      void reply
+        .code(exception.status)
+        .header('x-request-id', request.id)
+        .type('application/json')
+        .send(JSON.stringify(body));
       return;
     }
     let error = isGatewayError(exception) ? exception : fromFramework(exception);

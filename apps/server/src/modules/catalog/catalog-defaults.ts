@@ -73,6 +73,8 @@ function assemble(models: Tiered[], defaults: CatalogDefaults): CatalogDefinitio
       .map((m) => ({ deploymentId: `${m.provider.id}/${m.model}`, weight: 1, priority: 0 })),
     maxAttempts: defaults.maxAttempts,
     deadlineMs: defaults.deadlineMs,
+    objective: {},
+    spendCap: null,
   });
   const routes = [routeOf('chat-default', 'Fast, inexpensive chat models', 'default')];
   if (models.some((m) => m.tier === 'premium')) {
@@ -273,6 +275,10 @@ export function catalogFromFile(
       strategy: r.strategy,
       maxAttempts: r.maxAttempts ?? defaults.maxAttempts,
       deadlineMs: r.deadlineMs ?? defaults.deadlineMs,
+      objective: r.objective,
+      spendCap: r.spendCap
+        ? { amountMicroUsd: r.spendCap.amountUsd, period: r.spendCap.period }
+        : null,
       members: r.deployments.map((m) => ({
         deploymentId: m.deployment,
         weight: m.weight,

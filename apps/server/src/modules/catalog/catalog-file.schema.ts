@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { usdToMicroUsd } from '@stilts/routing';
+import { budgetPeriodSchema, routeObjectiveSchema } from '../weights/route-objective.schema.js';
 
 const id = z
   .string()
@@ -54,6 +55,8 @@ export const catalogFileSchema = z.strictObject({
       strategy: z.enum(['adaptive', 'static', 'priority']).default('adaptive'),
       maxAttempts: z.int().min(1).max(10).optional(),
       deadlineMs: z.int().positive().optional(),
+      objective: routeObjectiveSchema.default({}),
+      spendCap: z.strictObject({ amountUsd: usd, period: budgetPeriodSchema }).optional(),
       deployments: z
         .array(
           z.strictObject({

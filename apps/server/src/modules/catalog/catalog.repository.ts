@@ -1,4 +1,10 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import {
+  routeObjectiveSchema,
+  type BudgetPeriod,
+  type RouteObjectiveSettings,
+} from '../weights/route-objective.schema.js';
 import type {
   CatalogDefinition,
   DeploymentDefinition,
@@ -37,6 +43,9 @@ interface RouteRow {
   strategy: RouteDefinition['strategy'];
   max_attempts: number;
   deadline_ms: number;
+  objective: unknown;
+  spend_cap_micro_usd: string | null;
+  spend_cap_period: BudgetPeriod | null;
 }
 
 interface MemberRow {
@@ -64,6 +73,8 @@ export interface SeedResult {
  * never touched.
  */
 export class CatalogRepository {
+  private readonly logger = new Logger('CatalogRepository');
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Loads the enabled routes with every provider and deployment, resolving keys by name. */
@@ -79,7 +90,9 @@ export class CatalogRepository {
            FROM deployments ORDER BY id`,
       ),
       q.query<RouteRow[]>(
-        'SELECT name, description, strategy, max_attempts, deadline_ms FROM routes WHERE enabled ORDER BY name',
+        `SELECT name, description, strategy, max_attempts, deadline_ms, objective,
+                spend_cap_micro_usd, spend_cap_period
+           FROM routes WHERE enabled ORDER BY name`,
       ),
       q.query<MemberRow[]>(
         'SELECT route_name, deployment_id, weight, priority FROM route_deployments ORDER BY route_name, priority, deployment_id',
@@ -123,8 +136,21 @@ export class CatalogRepository {
         maxAttempts: r.max_attempts,
         deadlineMs: r.deadline_ms,
         members: membersByRoute.get(r.name) ?? [],
+        objective: this.objectiveOf(r),
+        spendCap:
+          r.spend_cap_micro_usd === null || r.spend_cap_period === null
+            ? null
+            : { amountMicroUsd: int(r.spend_cap_micro_usd), period: r.spend_cap_period },
       })),
     };
+  }
+
+  /** A stored objective that no longer validates (edited by hand?) falls back to the defaults. */
+  private objectiveOf(row: RouteRow): RouteObjectiveSettings {
+    const parsed = routeObjectiveSchema.safeParse(row.objective);
+    if (parsed.success) return parsed.data;
+    this.logger.warn(`route ${row.name}: invalid objective in the database, using the defaults`);
+    return {};
   }
 
   /** Seeds the catalog in one transaction, serialised across replicas by an advisory lock. */
@@ -220,18 +246,25 @@ export class CatalogRepository {
     const names = routes.map((r) => r.name);
     const upserted = await count(
       tx,
-      `INSERT INTO routes AS r (name, description, strategy, max_attempts, deadline_ms, enabled, managed_by)
-       SELECT name, description, strategy, max_attempts, deadline_ms, true, 'seed'
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[])
-           AS t(name, description, strategy, max_attempts, deadline_ms)
+      `INSERT INTO routes AS r (name, description, strategy, max_attempts, deadline_ms, objective,
+          spend_cap_micro_usd, spend_cap_period, enabled, managed_by)
+       SELECT name, description, strategy, max_attempts, deadline_ms, objective, spend_cap,
+              spend_cap_period, true, 'seed'
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::jsonb[],
+                     $7::bigint[], $8::text[])
+           AS t(name, description, strategy, max_attempts, deadline_ms, objective, spend_cap,
+                spend_cap_period)
        ON CONFLICT (name) DO UPDATE SET
          description = EXCLUDED.description, strategy = EXCLUDED.strategy,
          max_attempts = EXCLUDED.max_attempts, deadline_ms = EXCLUDED.deadline_ms,
-         enabled = true, updated_at = now()
+         objective = EXCLUDED.objective, spend_cap_micro_usd = EXCLUDED.spend_cap_micro_usd,
+         spend_cap_period = EXCLUDED.spend_cap_period, enabled = true, updated_at = now()
        WHERE r.managed_by = 'seed'
-         AND (r.description, r.strategy, r.max_attempts, r.deadline_ms, r.enabled)
+         AND (r.description, r.strategy, r.max_attempts, r.deadline_ms, r.objective,
+              r.spend_cap_micro_usd, r.spend_cap_period, r.enabled)
              IS DISTINCT FROM
-             (EXCLUDED.description, EXCLUDED.strategy, EXCLUDED.max_attempts, EXCLUDED.deadline_ms, true)
+             (EXCLUDED.description, EXCLUDED.strategy, EXCLUDED.max_attempts, EXCLUDED.deadline_ms,
+              EXCLUDED.objective, EXCLUDED.spend_cap_micro_usd, EXCLUDED.spend_cap_period, true)
        RETURNING 1`,
       [
         names,
@@ -239,6 +272,9 @@ export class CatalogRepository {
         routes.map((r) => r.strategy),
         routes.map((r) => r.maxAttempts),
         routes.map((r) => r.deadlineMs),
+        routes.map((r) => JSON.stringify(r.objective)),
+        routes.map((r) => r.spendCap?.amountMicroUsd ?? null),
+        routes.map((r) => r.spendCap?.period ?? null),
       ],
     );
     const members = routes.flatMap((r) => r.members.map((m) => ({ route: r.name, ...m })));

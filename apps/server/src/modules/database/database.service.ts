@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import type { Pool, QueryResultRow } from 'pg';
+import pg, { type Pool, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   createDataSource,
@@ -99,6 +99,18 @@ export class DatabaseService implements OnApplicationShutdown {
    */
   get pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /**
+   * A new connection outside the pool, in this schema, for sessions that must outlive a
+   * query (a leader's advisory lock). The caller connects, handles its 'error' event, and ends it.
+   */
+  createClient(applicationName: string): pg.Client {
+    return new pg.Client({
+      connectionString: this.options.url,
+      application_name: applicationName,
+      options: `-c search_path=${this.schema}`,
+    });
   }
 
   /**

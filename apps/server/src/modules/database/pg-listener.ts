@@ -37,6 +37,7 @@ export interface PgListenerOptions {
  * issues LISTEN again for every channel that still has subscribers.
  */
 export class PgListener {
+  private statements: Promise<unknown> = Promise.resolve();
   private client: pg.Client | undefined;
   /** The connection in use or being (re-)established; undefined when idle. */
   private ready: Promise<pg.Client> | undefined;
@@ -78,7 +79,7 @@ export class PgListener {
       const client = await this.connection();
       // A connection opened meanwhile already listens to every channel in the map; LISTEN on a
       // channel already listened to is a no-op, so issuing it again is harmless.
-      if (firstOnChannel) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      if (firstOnChannel) await this.serially(client, `LISTEN ${client.escapeIdentifier(channel)}`);
     } catch (error) {
       this.remove(channel, subscription);
       throw error;
@@ -90,13 +91,21 @@ export class PgListener {
       if (!this.remove(channel, subscription)) return;
       const client = this.client;
       if (client) {
-        await client
-          .query(`UNLISTEN ${client.escapeIdentifier(channel)}`)
-          .catch((error: unknown) =>
-            this.logger.debug(`UNLISTEN ${channel} failed: ${String(error)}`),
-          );
+        await this.serially(client, `UNLISTEN ${client.escapeIdentifier(channel)}`).catch(
+          (error: unknown) => this.logger.debug(`UNLISTEN ${channel} failed: ${String(error)}`),
+        );
       }
     };
+  }
+
+  /**
+   * Runs statements on the listening connection one at a time: several subscribers may
+   * (un)subscribe at once, and pg does not allow overlapping queries on one client.
+   */
+  private serially(client: pg.Client, sql: string): Promise<unknown> {
+    const next = this.statements.then(() => client.query(sql));
+    this.statements = next.catch(() => undefined);
+    return next;
   }
 
   /** Closes the connection and stops reconnecting. Subscriptions end. */

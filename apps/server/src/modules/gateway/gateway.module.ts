@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import type { Clock, Rng } from '@stilts/routing';
+import type { Rng } from '@stilts/routing';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import type { AppConfig } from '../../config/app-config.js';
-import { CLOCK, RNG } from '../../common/time/system-clock.js';
+import { RNG } from '../../common/time/system-clock.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { UpstreamClient } from '../providers/upstream-client.js';
+import { OVERRIDES, type OverridesState } from '../weights/overrides.state.js';
 import { WEIGHT_SOURCE, type WeightSource } from '../weights/weight-source.js';
 import { ChatCompletionsController } from './chat-completions.controller.js';
 import { DeploymentHealthRegistry } from './deployment-health.js';
@@ -30,21 +31,16 @@ import { RoutePlanner } from './route-planner.js';
       }),
     },
     {
-      provide: DeploymentHealthRegistry,
-      inject: [APP_CONFIG, CLOCK],
-      useFactory: (config: AppConfig, clock: Clock) =>
-        new DeploymentHealthRegistry(clock, {
-          consecutiveFailures: config.BREAKER_CONSECUTIVE_FAILURES,
-          cooldownMs: config.BREAKER_COOLDOWN_MS,
-        }),
-    },
-    {
       provide: RoutePlanner,
-      inject: [WEIGHT_SOURCE, DeploymentHealthRegistry, RNG],
-      useFactory: (weights: WeightSource, health: DeploymentHealthRegistry, rng: Rng) =>
-        new RoutePlanner(weights, health, rng),
+      inject: [WEIGHT_SOURCE, OVERRIDES, DeploymentHealthRegistry, RNG],
+      useFactory: (
+        weights: WeightSource,
+        overrides: OverridesState,
+        health: DeploymentHealthRegistry,
+        rng: Rng,
+      ) => new RoutePlanner(weights, overrides, health, rng),
     },
   ],
-  exports: [DeploymentHealthRegistry, GatewayService],
+  exports: [GatewayService, RoutePlanner],
 })
 export class GatewayModule {}

@@ -217,7 +217,7 @@ export class GatewayService {
       const { member, probability } = next.pick;
       const cursor = next.index + 1;
       const health = this.health.get(member.deployment.id);
-      if (!health.breaker.tryAcquire()) {
+      if (!health.tryAcquire()) {
         refusals++;
         next = this.nextCandidate(plan, cursor);
         continue;
@@ -343,7 +343,7 @@ export class GatewayService {
       const index = (cursor + k) % n;
       const pick = plan.candidates[index] as PlannedCandidate;
       const health = this.health.get(pick.member.deployment.id);
-      if (!health.breaker.isAvailable()) continue;
+      if (!health.circuitAvailable()) continue;
       const waitMs = health.pausedUntil - now;
       if (waitMs <= 0) return { pick, index, waitMs: 0 };
       paused ??= { pick, index, waitMs };

@@ -4,6 +4,8 @@ import { catalogFixture } from '../../../test/support/catalog.factory.js';
 import { ResolvedCatalog } from '../catalog/resolved-catalog.js';
 import type { RouteWeights, WeightSource } from '../weights/weight-source.js';
 import { ConfiguredWeightSource } from '../weights/weight-source.js';
+import { StaticOverrides } from '../weights/overrides.state.js';
+import { ActiveOverrides, type RouteOverride } from '../weights/route-override.js';
 import { DeploymentHealthRegistry } from './deployment-health.js';
 import { RoutePlanner } from './route-planner.js';
 
@@ -29,10 +31,11 @@ function setup(
   );
   const clock = new ManualClock(1_000_000);
   const health = new DeploymentHealthRegistry(clock, { consecutiveFailures: 1, cooldownMs: 1_000 });
-  const planner = new RoutePlanner(source, health, createSeededRng(7));
+  const overrides = new StaticOverrides();
+  const planner = new RoutePlanner(source, overrides, health, createSeededRng(7));
   const route = catalog.route('test-route');
   if (!route) throw new Error('fixture route missing');
-  return { planner, route, health, clock };
+  return { planner, route, health, clock, overrides };
 }
 
 const ids = (plan: {
@@ -95,5 +98,55 @@ describe('RoutePlanner', () => {
     ]);
     clock.advance(5_000);
     expect(ids(planner.plan(route))).toContain('b');
+  });
+
+  it('honours overrides: a pinned weight, a disabled deployment, a forced breaker', () => {
+    const { planner, route, overrides, health } = setup('static');
+    const override = (o: Partial<RouteOverride> & Pick<RouteOverride, 'kind'>): RouteOverride => ({
+      id: String(Math.random()).slice(2),
+      route: null,
+      deploymentId: null,
+      weight: null,
+      actor: 'test',
+      reason: 'test',
+      createdAt: 0,
+      expiresAt: null,
+      ...o,
+    });
+    // Pin c (configured weight 0) to 0.5: a and b share the other half 3:1.
+    overrides.current = new ActiveOverrides(
+      [override({ kind: 'pin_weight', route: 'test-route', deploymentId: 'c', weight: 0.5 })],
+      0,
+    );
+    let c = 0;
+    for (let i = 0; i < 4_000; i++) if (ids(planner.plan(route))[0] === 'c') c++;
+    expect(c / 4_000).toBeGreaterThan(0.47);
+    expect(c / 4_000).toBeLessThan(0.53);
+
+    overrides.current = new ActiveOverrides(
+      [
+        override({ kind: 'disable_deployment', deploymentId: 'a' }),
+        override({ kind: 'force_breaker_open', deploymentId: 'b' }),
+      ],
+      0,
+    );
+    health.applyForcedStates(overrides.current.forcedBreakers());
+    const plan = planner.plan(route);
+    expect(ids(plan)).toEqual(['c']);
+    expect(plan.excluded.map((e) => [e.member.deployment.id, e.reason])).toEqual([
+      ['a', 'disabled-by-override'],
+      ['b', 'circuit-open'],
+    ]);
+  });
+
+  it('lets traffic through a breaker forced closed even while it is open', () => {
+    const { planner, route, health } = setup('static');
+    const a = health.get('a');
+    a.breaker.tryAcquire();
+    a.breaker.failure();
+    expect(ids(planner.plan(route))).not.toContain('a');
+    health.applyForcedStates(new Map([['a', 'closed']]));
+    expect(ids(planner.plan(route))).toContain('a');
+    expect(a.tryAcquire()).toBe(true);
   });
 });
