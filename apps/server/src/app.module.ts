@@ -18,6 +18,11 @@ import { DatabaseService } from './modules/database/database.service.js';
 import { DeploymentHealthRegistry } from './modules/gateway/deployment-health.js';
 import { GatewayModule } from './modules/gateway/gateway.module.js';
 import {
+  GATEWAY_OBSERVER,
+  NOOP_OBSERVER,
+  type GatewayObserver,
+} from './modules/gateway/gateway-observer.js';
+import {
   OVERRIDES,
   StaticOverrides,
   type OverridesState,
@@ -57,6 +62,8 @@ export interface AppDependencies {
   readonly clock?: Clock;
   readonly rng?: Rng;
   readonly logger?: LoggerService;
+  /** Metrics and traces of the gateway (default: none). */
+  readonly observer?: GatewayObserver;
 }
 
 /** Process-wide singletons every module may inject. */
@@ -68,6 +75,7 @@ class CoreModule {
       { provide: APP_CONFIG, useValue: deps.config },
       { provide: CLOCK, useValue: deps.clock ?? systemClock },
       { provide: RNG, useValue: deps.rng ?? processRng() },
+      { provide: GATEWAY_OBSERVER, useValue: deps.observer ?? NOOP_OBSERVER },
       {
         provide: DeploymentHealthRegistry,
         useValue: new DeploymentHealthRegistry(deps.clock ?? systemClock, {

@@ -1,13 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `performance.now()` when the request arrived (before body parsing). */
+    receivedAt: number;
+  }
+}
+
 const inFlightByApp = new WeakMap<object, { count: number }>();
 
-/** Counts requests in flight (streams included, until their socket is done). */
+/**
+ * Counts requests in flight (streams included, until their socket is done) and stamps each
+ * with its arrival time.
+ */
 export function trackInFlight(app: NestFastifyApplication): void {
   const state = { count: 0 };
   inFlightByApp.set(app, state);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.decorateRequest('receivedAt', 0);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.receivedAt = performance.now();
     state.count++;
     reply.raw.once('close', () => state.count--);
     done();

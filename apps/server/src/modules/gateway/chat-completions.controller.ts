@@ -4,6 +4,10 @@ import { parseChatRequest } from './chat-request.validation.js';
 import { FastifyResponseSink } from './fastify-response-sink.js';
 import { GatewayService } from './gateway.service.js';
 
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** The OpenAI-compatible surface: `POST /v1/chat/completions` and `GET /v1/models`. */
 @Controller('v1')
 export class ChatCompletionsController {
@@ -19,7 +23,14 @@ export class ChatCompletionsController {
     });
     await this.gateway.complete(
       body,
-      { requestId: request.id, apiKeyId: null, signal: callerGone.signal },
+      {
+        requestId: request.id,
+        apiKeyId: null,
+        signal: callerGone.signal,
+        receivedAt: request.receivedAt,
+        traceparent: headerOf(request.headers.traceparent),
+        tracestate: headerOf(request.headers.tracestate),
+      },
       new FastifyResponseSink(reply),
     );
   }

@@ -14,9 +14,18 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatCompletionRequest } from '../../common/openai/chat-completion.schema.js';
 import type { ChatCompletionChunk } from '../../common/openai/chat-completion.types.js';
-import { GatewayError, type AttemptSummary } from '../../common/errors/gateway-error.js';
+import {
+  GatewayError,
+  isGatewayError,
+  type AttemptSummary,
+} from '../../common/errors/gateway-error.js';
 import { CLOCK, RNG } from '../../common/time/system-clock.js';
-import { CALL_RECORDER, type AttemptOutcome, type CallRecorder } from '../calls/call-record.js';
+import {
+  CALL_RECORDER,
+  type AttemptOutcome,
+  type AttemptRecord,
+  type CallRecorder,
+} from '../calls/call-record.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { ResolvedMember, ResolvedRoute } from '../catalog/resolved-catalog.js';
 import {
@@ -33,6 +42,12 @@ import {
   type UpstreamResponse,
 } from '../providers/upstream-client.js';
 import { DeploymentHealthRegistry } from './deployment-health.js';
+import {
+  GATEWAY_OBSERVER,
+  type AttemptObservation,
+  type GatewayObserver,
+  type RequestObservation,
+} from './gateway-observer.js';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options.js';
 import type { ResponseSink } from './response-sink.js';
 import { RoutePlanner, type PlannedCandidate, type RoutePlan } from './route-planner.js';
@@ -43,6 +58,11 @@ export interface CallContext {
   readonly apiKeyId: string | null;
   /** Aborted when the caller disconnects. */
   readonly signal: AbortSignal;
+  /** `performance.now()` when the request reached Stilts. */
+  readonly receivedAt: number;
+  /** W3C trace context sent by the caller. */
+  readonly traceparent?: string | undefined;
+  readonly tracestate?: string | undefined;
 }
 
 interface NextCandidate {
@@ -88,9 +108,14 @@ interface RequestState {
   readonly translate: TranslateContext;
   readonly deadlineAt: number;
   readonly stream: boolean;
+  readonly observation: RequestObservation;
   attempts: number;
   /** Set once the first byte of a stream reached the caller: no more failover. */
   committed: boolean;
+  /** Time spent waiting on upstreams, ms. */
+  upstreamMs: number;
+  /** The deployment whose answer the caller got. */
+  answeredBy: string | null;
 }
 
 const OUTCOME_BY_KIND: Record<UpstreamFailure['kind'], AttemptOutcome> = {
@@ -145,6 +170,7 @@ export class GatewayService {
     @Inject(CALL_RECORDER) private readonly recorder: CallRecorder,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RNG) private readonly rng: Rng,
+    @Inject(GATEWAY_OBSERVER) private readonly observer: GatewayObserver,
     planner: RoutePlanner,
   ) {
     this.planner = planner;
@@ -171,34 +197,64 @@ export class GatewayService {
     sink: ResponseSink,
   ): Promise<void> {
     const route = this.catalog.current.route(request.model);
-    if (!route) {
-      throw new GatewayError(
-        404,
-        'model_not_found',
-        `The model \`${request.model}\` does not exist.`,
-        {
-          param: 'model',
-        },
-      );
-    }
-    const now = this.clock.now();
-    const state: RequestState = {
-      route,
-      plan: this.planner.plan(route),
-      request,
-      context,
-      sink,
-      translate: {
-        id: `chatcmpl-${context.requestId.replace(/-/g, '')}`,
-        created: Math.floor(now / 1000),
-        model: request.model,
-      },
-      deadlineAt: now + route.definition.deadlineMs,
+    const observation = this.observer.requestStarted({
+      requestId: context.requestId,
+      route: route?.name ?? null,
       stream: request.stream === true,
-      attempts: 0,
-      committed: false,
-    };
-    await this.run(state);
+      traceparent: context.traceparent,
+      tracestate: context.tracestate,
+      receivedAt: context.receivedAt,
+    });
+    let state: RequestState | undefined;
+    try {
+      if (!route) {
+        throw new GatewayError(
+          404,
+          'model_not_found',
+          `The model \`${request.model}\` does not exist.`,
+          {
+            param: 'model',
+          },
+        );
+      }
+      const now = this.clock.now();
+      state = {
+        route,
+        plan: this.planner.plan(route),
+        request,
+        context,
+        sink,
+        translate: {
+          id: `chatcmpl-${context.requestId.replace(/-/g, '')}`,
+          created: Math.floor(now / 1000),
+          model: request.model,
+        },
+        deadlineAt: now + route.definition.deadlineMs,
+        stream: request.stream === true,
+        observation,
+        attempts: 0,
+        committed: false,
+        upstreamMs: 0,
+        answeredBy: null,
+      };
+      await this.run(state);
+      observation.finished({
+        status: 200,
+        errorCode: null,
+        attempts: state.attempts,
+        deploymentId: state.answeredBy,
+        upstreamMs: state.upstreamMs,
+      });
+    } catch (error) {
+      observation.finished({
+        status: state?.committed ? 200 : isGatewayError(error) ? error.status : 500,
+        errorCode: isGatewayError(error) ? error.code : 'internal_error',
+        attempts: state?.attempts ?? 0,
+        deploymentId: state?.answeredBy ?? null,
+        upstreamMs: state?.upstreamMs ?? 0,
+      });
+      throw error;
+    }
   }
 
   private async run(state: RequestState): Promise<void> {
@@ -226,11 +282,12 @@ export class GatewayService {
       const attemptNo = ++state.attempts;
       const startedAt = this.clock.now();
       const t0 = performance.now();
+      const observed = state.observation.attemptStarted(member, attemptNo);
       let result: AttemptResult;
       try {
         result = state.stream
-          ? await this.streamAttempt(state, member, attemptNo)
-          : await this.jsonAttempt(state, member, attemptNo);
+          ? await this.streamAttempt(state, member, attemptNo, observed)
+          : await this.jsonAttempt(state, member, attemptNo, observed);
       } catch (error) {
         health.breaker.release();
         state.attempts--;
@@ -241,12 +298,15 @@ export class GatewayService {
         next = this.nextUntried(plan, cursor, tried);
         continue;
       }
-      const latencyMs = Math.round(performance.now() - t0);
+      const elapsed = performance.now() - t0;
+      const latencyMs = Math.round(elapsed);
+      state.upstreamMs += elapsed;
       tried.add(member);
 
       if (result.ok) {
         health.breaker.success();
-        this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, {
+        state.answeredBy = member.deployment.id;
+        this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, observed, {
           outcome: 'success',
           httpStatus: 200,
           errorType: null,
@@ -257,7 +317,8 @@ export class GatewayService {
       }
 
       const failed = result.failed;
-      this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, {
+      if (state.committed) state.answeredBy = member.deployment.id;
+      this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, observed, {
         outcome: failed.outcome,
         httpStatus: failed.httpStatus,
         errorType: failed.errorType,
@@ -446,6 +507,7 @@ export class GatewayService {
     startedAt: number,
     latencyMs: number,
     propensity: number,
+    observed: AttemptObservation,
     result: {
       outcome: AttemptOutcome;
       httpStatus: number | null;
@@ -455,7 +517,7 @@ export class GatewayService {
     },
   ): void {
     const usage = result.usage;
-    this.recorder.record({
+    const record: AttemptRecord = {
       requestId: state.context.requestId,
       attempt,
       startedAt,
@@ -474,7 +536,9 @@ export class GatewayService {
       propensity,
       snapshotVersion: state.plan.snapshotVersion,
       streamed: state.stream,
-    });
+    };
+    this.recorder.record(record);
+    observed.ended(record);
   }
 
   /** Aborts `controller` with CALLER_GONE when the caller disconnects; returns the unlink. */
@@ -489,8 +553,10 @@ export class GatewayService {
     state: RequestState,
     member: ResolvedMember,
     attemptNo: number,
+    observed: AttemptObservation,
   ): Promise<AttemptResult> {
     const upstreamRequest = member.adapter.buildRequest(state.request, member.target, false);
+    if (observed.upstreamHeaders) Object.assign(upstreamRequest.headers, observed.upstreamHeaders);
     const controller = new AbortController();
     const timeoutMs = Math.min(member.deployment.timeoutMs, state.deadlineAt - this.clock.now());
     const timer = setTimeout(() => controller.abort(TIMEOUT), Math.max(1, timeoutMs));
@@ -538,8 +604,10 @@ export class GatewayService {
     state: RequestState,
     member: ResolvedMember,
     attemptNo: number,
+    observed: AttemptObservation,
   ): Promise<AttemptResult> {
     const upstreamRequest = member.adapter.buildRequest(state.request, member.target, true);
+    if (observed.upstreamHeaders) Object.assign(upstreamRequest.headers, observed.upstreamHeaders);
     const translator = member.adapter.createStreamTranslator(state.request, state.translate);
     const controller = new AbortController();
     const t0 = performance.now();
@@ -559,6 +627,7 @@ export class GatewayService {
     const commit = async (): Promise<void> => {
       ttftMs = Math.round(performance.now() - t0);
       state.committed = true;
+      state.observation.firstByte?.();
       clearTimeout(timer);
       idle = setTimeout(() => controller.abort(TIMEOUT), this.options.streamIdleTimeoutMs);
       sink.startStream(
