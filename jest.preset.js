@@ -30,6 +30,7 @@ export function projectConfig(displayName, overrides = {}) {
     transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
     moduleNameMapper: {
       '^@stilts/routing$': path.join(root, 'libs/routing/src/index.ts'),
+      '^@stilts/admin-contract$': path.join(root, 'libs/admin-contract/src/index.ts'),
       '^@stilts/provider-sim$': path.join(root, 'apps/provider-sim/src/index.ts'),
       '^@stilts/migrations$': path.join(root, 'migrations/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,6 +1,9 @@
 import { CreateCatalog1795494498033 } from './1795494498033-CreateCatalog.js';
 import { CreateCallLedger1795494512000 } from './1795494512000-CreateCallLedger.js';
 import { CreateWeights1795497316484 } from './1795497316484-CreateWeights.js';
+import { CreateKeysAndBudgets1795498884438 } from './1795498884438-CreateKeysAndBudgets.js';
+import { CreateAdminAuth1795499179000 } from './1795499179000-CreateAdminAuth.js';
+import { CreateAdminReadModels1795499179001 } from './1795499179001-CreateAdminReadModels.js';
 
 /**
  * Every migration, oldest first. TypeORM orders by the timestamp at the end of each class name;
@@ -10,4 +13,7 @@ export const migrations = [
   CreateCatalog1795494498033,
   CreateCallLedger1795494512000,
   CreateWeights1795497316484,
+  CreateKeysAndBudgets1795498884438,
+  CreateAdminAuth1795499179000,
+  CreateAdminReadModels1795499179001,
 ];

@@ -4,6 +4,8 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { trackInFlight } from './common/http/graceful-close.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { AppModule, type AppDependencies } from './app.module.js';
+import { installTelemetryHooks } from './modules/telemetry/telemetry.module.js';
+import { setupAdminHttp } from './modules/admin/http/admin-http.setup.js';
 
 /** Builds the Nest application (initialised, not listening). Used by `main` and by tests. */
 export async function createApp(deps: AppDependencies): Promise<NestFastifyApplication> {
@@ -23,7 +25,11 @@ export async function createApp(deps: AppDependencies): Promise<NestFastifyAppli
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useGlobalFilters(new AllExceptionsFilter());
+  if (deps.storage.kind === 'database') {
+    await setupAdminHttp(app, { dashboardDir: deps.dashboardDir });
+  }
   trackInFlight(app);
+  installTelemetryHooks(app);
   try {
     await app.init();
   } catch (error) {

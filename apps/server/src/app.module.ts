@@ -13,21 +13,25 @@ import { CallsModule } from './modules/calls/calls.module.js';
 import { CATALOG_SOURCE, type CatalogSource } from './modules/catalog/catalog.service.js';
 import type { CatalogDefinition, SecretResolver } from './modules/catalog/catalog.types.js';
 import { DatabaseCatalogSource } from './modules/catalog/database-catalog.source.js';
+import { secretCipherFrom } from './modules/catalog/secret-cipher.js';
+import { AdminModule } from './modules/admin/admin.module.js';
 import { DatabaseModule, databaseOptionsFrom } from './modules/database/database.module.js';
 import { DatabaseService } from './modules/database/database.service.js';
 import { DeploymentHealthRegistry } from './modules/gateway/deployment-health.js';
 import { GatewayModule } from './modules/gateway/gateway.module.js';
-import {
-  GATEWAY_OBSERVER,
-  NOOP_OBSERVER,
-  type GatewayObserver,
-} from './modules/gateway/gateway-observer.js';
+import type { GatewayObserver } from './modules/gateway/gateway-observer.js';
+import { TelemetryModule, type TelemetryOptions } from './modules/telemetry/telemetry.module.js';
 import {
   OVERRIDES,
   StaticOverrides,
   type OverridesState,
 } from './modules/weights/overrides.state.js';
 import { WeightsModule } from './modules/weights/weights.module.js';
+import { BUDGET_GATE, NO_BUDGETS } from './modules/budgets/budget-gate.js';
+import { BudgetsModule } from './modules/budgets/budgets.module.js';
+import { API_KEY_AUTH, NO_API_KEY_AUTH } from './modules/keys/api-key-auth.js';
+import { KeyRateLimiter } from './modules/keys/key-rate-limiter.js';
+import { KeysModule } from './modules/keys/keys.module.js';
 import {
   ConfiguredWeightSource,
   WEIGHT_SOURCE,
@@ -62,8 +66,12 @@ export interface AppDependencies {
   readonly clock?: Clock;
   readonly rng?: Rng;
   readonly logger?: LoggerService;
-  /** Metrics and traces of the gateway (default: none). */
+  /** Replaces the gateway's observer (default: the telemetry module's metrics and traces). */
   readonly observer?: GatewayObserver;
+  /** Where spans go (default: nowhere; `startTracingFromEnv` builds the OTLP one). */
+  readonly tracing?: TelemetryOptions['tracing'];
+  /** Database storage only: the built dashboard served at /admin (default: apps/admin/dist). */
+  readonly dashboardDir?: string;
 }
 
 /** Process-wide singletons every module may inject. */
@@ -75,7 +83,7 @@ class CoreModule {
       { provide: APP_CONFIG, useValue: deps.config },
       { provide: CLOCK, useValue: deps.clock ?? systemClock },
       { provide: RNG, useValue: deps.rng ?? processRng() },
-      { provide: GATEWAY_OBSERVER, useValue: deps.observer ?? NOOP_OBSERVER },
+      { provide: KeyRateLimiter, useValue: new KeyRateLimiter(deps.clock ?? systemClock) },
       {
         provide: DeploymentHealthRegistry,
         useValue: new DeploymentHealthRegistry(deps.clock ?? systemClock, {
@@ -98,6 +106,9 @@ class MemoryStorageModule {
       { provide: CALL_RECORDER, useValue: storage.recorder ?? new InMemoryCallRecorder(10_000) },
       { provide: WEIGHT_SOURCE, useValue: weightSource ?? new ConfiguredWeightSource() },
       { provide: OVERRIDES, useValue: storage.overrides ?? new StaticOverrides() },
+      // Memory mode is for tests of the HTTP surface: no API keys, no budgets.
+      { provide: API_KEY_AUTH, useValue: NO_API_KEY_AUTH },
+      { provide: BUDGET_GATE, useValue: NO_BUDGETS },
     ];
     return { module: MemoryStorageModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -115,16 +126,24 @@ class DatabaseStorageModule {
         ScheduleModule.forRoot(),
         CallsModule.forRoot({ recording: config.CALL_RECORDING === 'on' }),
         WeightsModule,
+        KeysModule,
+        BudgetsModule,
+        AdminModule,
       ],
       providers: [
         {
           provide: CATALOG_SOURCE,
           inject: [DatabaseService],
           useFactory: (database: DatabaseService) =>
-            new DatabaseCatalogSource(database, storage.secrets, storage.catalogSeed),
+            new DatabaseCatalogSource(
+              database,
+              storage.secrets,
+              storage.catalogSeed,
+              secretCipherFrom(config),
+            ),
         },
       ],
-      exports: [CATALOG_SOURCE, CallsModule, WeightsModule],
+      exports: [CATALOG_SOURCE, CallsModule, WeightsModule, KeysModule, BudgetsModule],
     };
   }
 }
@@ -136,6 +155,14 @@ export class AppModule {
       deps.storage.kind === 'database'
         ? DatabaseStorageModule.forRoot(deps.config, deps.storage)
         : MemoryStorageModule.forRoot(deps.storage, deps.weightSource);
-    return { module: AppModule, imports: [CoreModule.forRoot(deps), storage, GatewayModule] };
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(deps),
+        storage,
+        GatewayModule,
+        TelemetryModule.forRoot({ tracing: deps.tracing, observer: deps.observer }),
+      ],
+    };
   }
 }

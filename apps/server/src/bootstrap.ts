@@ -26,6 +26,10 @@ import {
   type SecretResolver,
 } from './modules/catalog/catalog.types.js';
 import { resolveDatabase, type ResolvedDatabase } from './modules/database/resolve-database.js';
+import { startTracingFromEnv } from './modules/telemetry/otel-tracing.js';
+import { saveCredentials } from './common/credentials-file.js';
+import { KeysService } from './modules/keys/keys.service.js';
+import { ensureInitialAdminToken } from './modules/admin/admin.module.js';
 
 /** A running Stilts: the HTTP server and, in demo mode, the built-in simulator. */
 export interface RunningStilts {
@@ -55,6 +59,41 @@ async function readCatalogFile(
     throw new Error(`STILTS_CONFIG ${path} is invalid:\n  ${problems}`);
   }
   return catalogFromFile(parsed.data, secrets, catalogDefaultsFrom(config));
+}
+
+/**
+ * On a fresh database, creates the first admin token and a development API key, saves them to
+ * `STILTS_HOME/credentials` (0600) and prints them once — on the console, not in the log
+ * stream, which may be shipped elsewhere.
+ */
+async function announceCredentials(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  url: string,
+  logger: Logger,
+): Promise<void> {
+  const adminToken = await ensureInitialAdminToken(app);
+  const apiKey = await app.get(KeysService).ensureDevelopmentKey();
+  const file = await saveCredentials(config.STILTS_HOME, { adminToken, apiKey });
+  if (!file) return;
+  logger.info({ file }, 'created first-start credentials');
+  process.stdout.write(
+    [
+      '',
+      `  Stilts created credentials for this installation. They are shown once, and saved in ${file}:`,
+      ...(adminToken ? [`    Admin token (log in at ${url}/admin):  ${adminToken}`] : []),
+      ...(apiKey ? [`    API key (team "default", for ${url}/v1):  ${apiKey}`] : []),
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+function listeningUrl(app: NestFastifyApplication, config: AppConfig): string {
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /**
@@ -99,22 +138,25 @@ export async function startStilts(
 
   let database: ResolvedDatabase | undefined;
   let app: NestFastifyApplication;
+  // OTLP trace export when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise no spans at all.
+  const tracing = startTracingFromEnv(env, logger);
   try {
     database = await resolveDatabase(config, logger);
     app = await createApp({
       config,
       storage: { kind: 'database', url: database.url, catalogSeed: seed, secrets },
       logger: new PinoLoggerService(logger),
+      tracing,
     });
     await app.listen({ port: config.PORT, host: config.HOST });
+    await announceCredentials(app, config, listeningUrl(app, config), logger);
   } catch (error) {
     await simulator?.close();
     await database?.embedded?.stop();
+    await tracing?.shutdown();
     throw error;
   }
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  const url = listeningUrl(app, config);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -125,6 +167,8 @@ export async function startStilts(
       if (!clean) logger.warn('shutdown grace period over; in-flight requests were cut');
       await simulator?.close();
       await database?.embedded?.stop();
+      // Last: exports the spans of the requests that finished during the grace period.
+      await tracing?.shutdown();
     })();
     return closing;
   };

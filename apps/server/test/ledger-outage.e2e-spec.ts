@@ -20,6 +20,7 @@ afterAll(async () => {
 /** Runs `total` requests, `concurrency` at a time; returns the upstream attempts they took. */
 async function burst(
   url: string,
+  apiKey: string,
   total: number,
   concurrency: number,
 ): Promise<{ attempts: number; ok: number }> {
@@ -32,7 +33,7 @@ async function burst(
       next++;
       const response = await fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
         body,
       });
       await response.arrayBuffer();
@@ -68,7 +69,7 @@ describe('the recorder when Postgres is unreachable', () => {
     const harness = h;
 
     proxy.cut();
-    const { attempts, ok } = await burst(harness.url, 5_000, 25);
+    const { attempts, ok } = await burst(harness.url, harness.apiKey, 5_000, 25);
     expect(ok).toBe(5_000);
     expect(attempts).toBeGreaterThan(5_000);
     // Memory stayed bounded: the overflow went to the journal on disk.

@@ -53,6 +53,7 @@ async function count(): Promise<number> {
 /** Sends requests from `workers` loops until the server stops answering; sums the attempts. */
 async function loadUntilDown(
   url: string,
+  apiKey: string,
   workers: number,
 ): Promise<{ attempts: number; answered: number }> {
   let attempts = 0;
@@ -67,7 +68,11 @@ async function loadUntilDown(
       try {
         response = await fetch(`${url}/v1/chat/completions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', connection: 'close' },
+          headers: {
+            'content-type': 'application/json',
+            connection: 'close',
+            authorization: `Bearer ${apiKey}`,
+          },
           body,
         });
       } catch {
@@ -100,7 +105,7 @@ describe('SIGTERM under load', () => {
     };
     const first = await spawnStilts({ ...env, DATABASE_URL: viaProxy.toString() });
     servers.push(first);
-    const load = loadUntilDown(first.url, 16);
+    const load = loadUntilDown(first.url, first.apiKey ?? '', 16);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     // The database goes away, then the process is asked to stop, mid-load.
     proxy.cut();

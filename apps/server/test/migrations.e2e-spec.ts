@@ -12,15 +12,25 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 const MIGRATION_NAMES = migrations.map((Migration) => new Migration().name);
 
 const TABLES = [
+  'admin_sessions',
+  'admin_tokens',
+  'api_keys',
   'audit_log',
+  'budget_leases',
+  'budget_usage',
+  'budgets',
   'call_records',
   'call_records_default',
+  'call_rollups_day',
+  'call_rollups_hour',
   'call_rollups_minute',
   'deployments',
   'providers',
+  'replica_state',
   'route_deployments',
   'route_overrides',
   'routes',
+  'teams',
   'weight_snapshots',
 ];
 
@@ -130,8 +140,7 @@ async function populate(): Promise<void> {
        '{0,0,1,0}', '{0,0,0,0}', 120, 40, 42)`,
   );
   await database.query(
-    `UPDATE routes SET objective = '{"latencySloMs": 2000}', spend_cap_micro_usd = 5000000,
-       spend_cap_period = 'day' WHERE name = 'chat-default'`,
+    `UPDATE routes SET objective = '{"latencySloMs": 2000}' WHERE name = 'chat-default'`,
   );
   await database.query(
     `INSERT INTO weight_snapshots (route, computed_at, computed_by, weights, lambda, deployments, objective)
@@ -143,6 +152,28 @@ async function populate(): Promise<void> {
   );
   await database.query(
     `INSERT INTO audit_log (actor, action, target, reason) VALUES ('admin', 'override.create', 'chat-default', 'test')`,
+  );
+  const [team] = await database.query<{ id: string }>(
+    "INSERT INTO teams (name) VALUES ('team-a') RETURNING id",
+  );
+  await database.query(
+    `INSERT INTO api_keys (team_id, name, prefix, hash) VALUES ($1, 'k', 'sk-stilts-abcdef', $2)`,
+    [team?.id, 'a'.repeat(64)],
+  );
+  const [budget] = await database.query<{ id: string }>(
+    `INSERT INTO budgets (name, scope, scope_ref, period, amount_micro_usd, action)
+     VALUES ('b', 'team', $1, 'day', 1000000, 'block') RETURNING id`,
+    [team?.id],
+  );
+  await database.query(
+    `INSERT INTO budget_usage (budget_id, period_start, spent_micro_usd, leased_micro_usd)
+     VALUES ($1, '2026-01-15', 10, 20)`,
+    [budget?.id],
+  );
+  await database.query(
+    `INSERT INTO budget_leases (budget_id, period_start, replica_id, amount_micro_usd, expires_at)
+     VALUES ($1, '2026-01-15', 'r1', 20, now())`,
+    [budget?.id],
   );
 }
 

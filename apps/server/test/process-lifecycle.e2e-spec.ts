@@ -35,7 +35,11 @@ afterEach(async () => {
 describe('the server process', () => {
   it('serves the demo on the built-in simulator when no provider is configured', async () => {
     server = await spawnStilts({ STILTS_SIMULATOR: 'auto' });
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 2 });
+    const client = new OpenAI({
+      baseURL: `${server.url}/v1`,
+      apiKey: server.apiKey,
+      maxRetries: 2,
+    });
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain('chat-default');
     const { data, response } = await client.chat.completions
@@ -52,7 +56,11 @@ describe('the server process', () => {
     const scenario = path.join(dir, 'slow.json');
     await writeFile(scenario, JSON.stringify(SLOW_STREAMS));
     server = await spawnStilts({ STILTS_SIMULATOR: 'on', SIM_SCENARIO: scenario });
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: `${server.url}/v1`,
+      apiKey: server.apiKey,
+      maxRetries: 0,
+    });
     const stream = await client.chat.completions.create({
       model: 'chat-default',
       stream: true,
@@ -68,7 +76,11 @@ describe('the server process', () => {
         signalled = true;
         server.child.kill('SIGTERM');
         await server.waitForLine(/shutting down/);
-        await expect(fetch(`${server.url}/v1/models`)).rejects.toThrow();
+        await expect(
+          fetch(`${server.url}/v1/models`, {
+            headers: { authorization: `Bearer ${server.apiKey}` },
+          }),
+        ).rejects.toThrow();
       }
     }
     expect(finish).toBe('stop');

@@ -5,6 +5,7 @@ import { RoutePlanner } from '../src/modules/gateway/route-planner.js';
 import { OverridesService } from '../src/modules/weights/overrides.service.js';
 import { SnapshotWeightSource } from '../src/modules/weights/snapshot-weight.source.js';
 import { WeightsJobService } from '../src/modules/weights/weights-job.service.js';
+import { BudgetsAdminService } from '../src/modules/budgets/budgets-admin.service.js';
 import {
   eventually,
   startDatabaseGatewayHarness,
@@ -218,7 +219,7 @@ describe('the weights job', () => {
     expect(run.snapshots.find((s) => s.route === ROUTE)?.weights.fast).toBe(0);
 
     const audit = await h.sql<{ actor: string; action: string; target: string; reason: string }>(
-      'SELECT actor, action, target, reason FROM audit_log ORDER BY id',
+      "SELECT actor, action, target, reason FROM audit_log WHERE action LIKE 'override.%' ORDER BY id",
     );
     expect(audit.map((a) => `${a.actor} ${a.action} ${a.target}: ${a.reason}`)).toEqual([
       'alice override.freeze_route test-route: incident 42',
@@ -281,29 +282,27 @@ describe('the weights job', () => {
     );
   });
 
-  it('paces a route with a spend cap: lambda rises when demand would overspend it', async () => {
+  it('paces a route under a budget: lambda rises when demand would overspend it', async () => {
     const capped = await startDatabaseGatewayHarness({
       scenario: scenarioOf({ cheap: {}, premium: {} }),
-      catalog: (sim) => {
-        const base = simCatalog(sim, {
+      catalog: (sim) =>
+        simCatalog(sim, {
           strategy: 'adaptive',
           members: [
             { id: 'cheap', inputPrice: 0.1, outputPrice: 0.4 },
             { id: 'premium', inputPrice: 5, outputPrice: 20 },
           ],
-        });
-        // $0.50 a day: far below what the premium deployment would cost at this traffic.
-        return {
-          ...base,
-          routes: base.routes.map((r) => ({
-            ...r,
-            spendCap: { amountMicroUsd: 500_000, period: 'day' as const },
-          })),
-        };
-      },
+        }),
       env: { WEIGHTS_INTERVAL_MS: '3600000' },
     });
     try {
+      // $0.50 a day: far below what the premium deployment would cost at this traffic.
+      await capped.app
+        .get(BudgetsAdminService)
+        .create(
+          { name: 'route cap', scope: 'route', scopeRef: ROUTE, period: 'day', amountUsd: '0.50' },
+          'test',
+        );
       await seedRollups(
         capped.sql,
         [

@@ -10,6 +10,8 @@ interface SettingSpec<S extends z.ZodType> {
   readonly description: string;
   readonly schema: S;
   readonly secret?: boolean;
+  /** How the default reads in the docs when it is computed at start (host name, pid ...). */
+  readonly defaultLabel?: string;
 }
 
 function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
@@ -31,8 +33,14 @@ export const SETTINGS = {
   }),
   PORT: setting({ description: 'Port the gateway listens on.', schema: port.default(8080) }),
   LOG_LEVEL: setting({
-    description: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+    description:
+      'Log level: fatal, error, warn, info, debug (adds one access-log line per request), trace or silent.',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting({
+    description:
+      'OpenTelemetry collector, e.g. http://127.0.0.1:4318: spans are exported over OTLP (http/protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=http/json or grpc) when set, and not created at all when unset. The other standard OTEL_* variables (headers, sampler, service name) are honoured.',
+    schema: optionalUrl,
   }),
   STILTS_CONFIG: setting({
     description:
@@ -185,6 +193,21 @@ export const SETTINGS = {
     description: 'Days of per-attempt call records kept (older daily partitions are dropped).',
     schema: z.coerce.number().int().min(1).default(30),
   }),
+  BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: setting({
+    description:
+      'Output tokens a budget reservation assumes when a request sets no max_tokens (the reservation is the worst case; the actual cost replaces it).',
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(4_096),
+  }),
+  BUDGET_LEASE_TTL_SECONDS: setting({
+    description:
+      "How long a budget slice leased by a replica lives without renewal: a crashed replica's unused budget comes back after this.",
+    schema: z.coerce.number().int().min(1).max(3_600).default(30),
+  }),
+  BUDGET_MAINTENANCE_INTERVAL_MS: setting({
+    description:
+      'How often a replica renews its budget leases, returns idle ones and sweeps expired ones.',
+    schema: positiveMs.default(5_000),
+  }),
   WEIGHTS_INTERVAL_MS: setting({
     description:
       'How often the weights job recomputes adaptive routes (on the one replica holding its lease).',
@@ -196,12 +219,22 @@ export const SETTINGS = {
   }),
   REPLICA_ID: setting({
     description:
-      'Name of this replica in snapshots and the live state (default: host name and pid).',
+      'Name of this replica in snapshots and the live state.',
+    defaultLabel: '<host name>-<pid>',
     schema: z
       .string()
       .min(1)
       .max(128)
       .default(() => `${hostname()}-${process.pid}`),
+  }),
+  STILTS_SECRET_KEY: setting({
+    description:
+      'Key (base64, 32 bytes) that encrypts provider API keys set through the admin API. Unset: generated once in STILTS_HOME/secret.key (replicas that do not share STILTS_HOME must share this key).',
+    schema: z
+      .string()
+      .refine((v) => Buffer.from(v.trim(), 'base64').length === 32, 'must be 32 bytes in base64')
+      .optional(),
+    secret: true,
   }),
   ROLLUP_RETENTION_DAYS: setting({
     description: 'Days of per-minute rollups kept (the dashboards and the bandit read these).',
@@ -250,7 +283,8 @@ export const SECRET_SETTINGS: readonly string[] = Object.entries(SETTINGS)
 export function describeSettings(): string {
   const rows = Object.entries(SETTINGS).map(([key, spec]) => {
     const parsed = spec.schema.safeParse(undefined);
-    const fallback = parsed.success && parsed.data !== undefined ? String(parsed.data) : '';
+    const computed = parsed.success && parsed.data !== undefined ? String(parsed.data) : '';
+    const fallback = 'defaultLabel' in spec ? spec.defaultLabel : computed;
     const secret = 'secret' in spec && spec.secret === true ? ' (secret)' : '';
     return `| \`${key}\` | ${spec.description}${secret} | ${fallback === '' ? '' : `\`${fallback}\``} |`;
   });

@@ -57,7 +57,6 @@ export function catalogFixture(options: {
         maxAttempts: options.maxAttempts ?? 3,
         deadlineMs: options.deadlineMs ?? 30_000,
         objective: {},
-        spendCap: null,
         members: options.members.map((m) => ({
           deploymentId: m.id,
           weight: m.weight ?? 1,

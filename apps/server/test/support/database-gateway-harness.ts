@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startProviderSim, type ProviderSim } from '@stilts/provider-sim';
-import { createSeededRng } from '@stilts/routing';
+import { createSeededRng, type Clock } from '@stilts/routing';
+import { Writable } from 'node:stream';
+import { createLogger, PinoLoggerService } from '../../src/common/logging/pino-logger.service.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { CALL_RECORDER } from '../../src/modules/calls/call-record.js';
 import type { CallRecorderService } from '../../src/modules/calls/call-recorder.service.js';
 import type { CatalogDefinition } from '../../src/modules/catalog/catalog.types.js';
+import { KeysService } from '../../src/modules/keys/keys.service.js';
 import { secretResolver } from '../../src/modules/catalog/catalog.types.js';
 import { dropSchema, randomSchemaName, testDatabaseUrl } from './test-database.js';
 
@@ -22,6 +25,8 @@ export interface DatabaseGatewayHarness {
   readonly app: NestFastifyApplication;
   readonly config: AppConfig;
   readonly client: OpenAI;
+  /** An API key of team `test` (the gateway requires one in database mode). */
+  readonly apiKey: string;
   readonly recorder: CallRecorderService;
   readonly schema: string;
   /** STILTS_HOME of this gateway (a temp dir: the journal lives here). */
@@ -47,6 +52,12 @@ export async function startDatabaseGatewayHarness(options: {
   schema?: string;
   /** Share another harness's simulator; it is then not closed on close. */
   sim?: ProviderSim;
+  /** The app's clock (e.g. a ManualClock for period boundaries). */
+  clock?: Clock;
+  /** Where the app's JSON log lines go (to scan them in tests); default: nowhere. */
+  logLines?: string[];
+  /** The built dashboard to serve at /admin (default: apps/admin/dist). */
+  dashboardDir?: string;
 }): Promise<DatabaseGatewayHarness> {
   const schema = options.schema ?? randomSchemaName();
   const ownsSchema = options.schema === undefined;
@@ -71,17 +82,20 @@ export async function startDatabaseGatewayHarness(options: {
       secrets: secretResolver({}),
     },
     rng: createSeededRng(options.seed ?? 1),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logLines ? { logger: capturingLogger(options.logLines) } : {}),
+    ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
   const url = `http://127.0.0.1:${address.port}`;
-  const client = new OpenAI({
-    baseURL: `${url}/v1`,
-    apiKey: 'unused',
-    maxRetries: 0,
-    timeout: 20_000,
-  });
+  const keys = app.get(KeysService);
+  const team =
+    (await keys.teams()).find((t) => t.name === 'test') ??
+    (await keys.createTeam({ name: 'test' }, 'test'));
+  const { secret: apiKey } = await keys.createKey({ teamId: team.id, name: 'harness' }, 'test');
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 20_000 });
   const pool = new pg.Pool({
     connectionString: testDatabaseUrl(),
     max: 2,
@@ -94,6 +108,7 @@ export async function startDatabaseGatewayHarness(options: {
     app,
     config,
     client,
+    apiKey,
     recorder: app.get<CallRecorderService>(CALL_RECORDER),
     schema,
     home,
@@ -123,4 +138,15 @@ export async function eventually(
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A Nest logger writing pino JSON lines into `lines` (debug level: everything that could leak). */
+export function capturingLogger(lines: string[]): PinoLoggerService {
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(line);
+      done();
+    },
+  });
+  return new PinoLoggerService(createLogger('debug', stream));
 }

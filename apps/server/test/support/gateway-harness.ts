@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { TracerProvider } from '@opentelemetry/api';
 import { startProviderSim, type ProviderSim } from '@stilts/provider-sim';
 import { createSeededRng } from '@stilts/routing';
 import OpenAI from 'openai';
@@ -32,6 +34,10 @@ export async function startGatewayHarness(options: {
   catalog: (sim: ProviderSim) => CatalogDefinition;
   env?: Record<string, string>;
   seed?: number;
+  /** Where spans go (e.g. an in-memory exporter's provider); default: no tracing. */
+  tracerProvider?: TracerProvider;
+  /** The application logger (e.g. pino on a capture stream); default: none. */
+  logger?: LoggerService;
 }): Promise<GatewayHarness> {
   const sim = await startProviderSim({ scenario: options.scenario, seed: options.seed ?? 1 });
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...options.env });
@@ -44,6 +50,8 @@ export async function startGatewayHarness(options: {
       recorder,
     },
     rng: createSeededRng(options.seed ?? 1),
+    ...(options.tracerProvider ? { tracing: { tracerProvider: options.tracerProvider } } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { credentialsPath, readCredentialLines } from '../../src/common/credentials-file.js';
 import { randomSchemaName, testDatabaseUrl } from './test-database.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -11,6 +15,10 @@ export interface StiltsProcess {
   /** The database schema this server uses (a fresh one unless the caller gave one). */
   readonly schema: string;
   readonly databaseUrl: string;
+  /** STILTS_HOME of this server (a fresh temp dir unless the caller gave one). */
+  readonly home: string;
+  /** The development API key the server created on first start (from STILTS_HOME/credentials). */
+  readonly apiKey: string | undefined;
   /** Every log line so far (JSON lines from pino, or raw text). */
   readonly lines: string[];
   /** Resolves with the exit code (or signal name). */
@@ -29,6 +37,7 @@ export async function spawnStilts(
 ): Promise<StiltsProcess> {
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   const schema = env.DATABASE_SCHEMA ?? randomSchemaName();
+  const home = env.STILTS_HOME ?? (await mkdtemp(path.join(tmpdir(), 'stilts-home-')));
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -36,6 +45,7 @@ export async function spawnStilts(
       LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
+      STILTS_HOME: home,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,5 +91,7 @@ export async function spawnStilts(
   };
   const listening = await waitForLine(/Stilts is listening/);
   const url = (JSON.parse(listening) as { url: string }).url;
-  return { child, url, schema, databaseUrl, lines, exited, waitForLine };
+  const credentials = new Map(await readCredentialLines(credentialsPath(home)));
+  const apiKey = credentials.get('STILTS_API_KEY');
+  return { child, url, schema, databaseUrl, home, apiKey, lines, exited, waitForLine };
 }

@@ -16,6 +16,13 @@ export type GatewayErrorCode =
   | 'upstream_timeout'
   | 'deadline_exceeded'
   | 'shutting_down'
+  | 'missing_api_key'
+  | 'invalid_api_key'
+  | 'revoked_api_key'
+  | 'expired_api_key'
+  | 'model_not_allowed'
+  | 'rate_limit_exceeded'
+  | 'budget_exceeded'
   | 'internal_error';
 
 /** OpenAI's `type` field for each status family. */

@@ -16,6 +16,46 @@ function processAlive(pid: number): boolean {
 
 const OUTCOMES = new Set<string>(ATTEMPT_OUTCOMES);
 
+function validCharges(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every((c: unknown) => {
+      if (typeof c !== 'object' || c === null) return false;
+      const charge = c as Record<string, unknown>;
+      return (
+        typeof charge.budgetId === 'string' &&
+        Number.isInteger(charge.periodStart) &&
+        (charge.leaseId === null || typeof charge.leaseId === 'string') &&
+        Number.isInteger(charge.amountMicroUsd) &&
+        (charge.amountMicroUsd as number) >= 0
+      );
+    })
+  );
+}
+
+/** A recorded plan (see `RecordedPlan`), null, or absent (journals written before plans). */
+function isPlanOrAbsent(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v !== 'object') return false;
+  const { c, x } = v as { c?: unknown; x?: unknown };
+  return (
+    Array.isArray(c) &&
+    Array.isArray(x) &&
+    c.every(
+      (e) =>
+        Array.isArray(e) &&
+        e.length === 3 &&
+        typeof e[0] === 'string' &&
+        typeof e[1] === 'number' &&
+        typeof e[2] === 'number',
+    ) &&
+    x.every(
+      (e) =>
+        Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string',
+    )
+  );
+}
+
 /** Parses one journal line back into a record, or undefined when it is not a valid record. */
 export function parseJournalLine(line: string): AttemptRecord | undefined {
   let value: unknown;
@@ -49,7 +89,9 @@ export function parseJournalLine(line: string): AttemptRecord | undefined {
     int(r.costMicroUsd) &&
     typeof r.propensity === 'number' &&
     intOrNull(r.snapshotVersion) &&
-    typeof r.streamed === 'boolean';
+    typeof r.streamed === 'boolean' &&
+    (r.budgetCharges === undefined || validCharges(r.budgetCharges)) &&
+    isPlanOrAbsent(r.plan);
   return ok ? (value as AttemptRecord) : undefined;
 }
 

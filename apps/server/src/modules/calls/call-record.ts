@@ -1,3 +1,5 @@
+import type { BudgetCharge } from '../budgets/budget.types.js';
+
 /**
  * How one upstream attempt ended. `success`, `caller_error` and `aborted` are not the
  * deployment's fault; every other outcome counts against it (breaker, bandit).
@@ -64,6 +66,26 @@ export interface AttemptRecord {
   /** The weight snapshot the plan was drawn from (null: configured weights). */
   readonly snapshotVersion: number | null;
   readonly streamed: boolean;
+  /**
+   * The attempt's cost as charged to each budget that covered it. Not a ledger column: applied
+   * to the budgets in the transaction that writes the record (only if the record is new).
+   */
+  readonly budgetCharges?: readonly BudgetCharge[];
+  /**
+   * The plan the request was drawn from, on its first attempt only (null or absent on the
+   * others): the admin API's decision explanation. Compact, as stored in `call_records.plan`.
+   */
+  readonly plan?: RecordedPlan | null;
+}
+
+/**
+ * A request's plan in the ledger, kept small (it is written with nearly every request):
+ * `c` the candidates in drawn order as `[deploymentId, weight, probability of the pick at that
+ * point]`, `x` the members left out as `[deploymentId, reason]`.
+ */
+export interface RecordedPlan {
+  readonly c: readonly (readonly [string, number, number])[];
+  readonly x: readonly (readonly [string, string])[];
 }
 
 /**

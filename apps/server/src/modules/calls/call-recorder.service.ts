@@ -80,6 +80,11 @@ export class CallRecorderService implements CallRecorder {
     return this.queue.length;
   }
 
+  /** Records waiting in journal files (reads the files: for metrics, cached by the caller). */
+  journalRecords(): Promise<number> {
+    return this.journal.pendingRecords();
+  }
+
   /** Starts the periodic flush (and replays any journal left by an earlier run). */
   start(): void {
     if (this.timer) return;

@@ -1,15 +1,20 @@
-import { emptyLatencyBuckets, latencyBucketIndex } from '@stilts/routing';
+import { addBuckets, emptyLatencyBuckets, latencyBucketIndex } from '@stilts/routing';
 import type { AttemptOutcome, AttemptRecord } from './call-record.js';
 
-/** One row of `call_rollups_minute`: what one minute of one deployment of one route did. */
+/**
+ * One row of `call_rollups_minute` (or, coarsened, of `call_rollups_hour` / `_day`): what one
+ * minute (hour, day) of one deployment of one route did for one key.
+ */
 export interface RollupRow {
-  /** Start of the minute, ms since the epoch (UTC). */
+  /** Start of the minute (or hour, or UTC day), ms since the epoch. */
   readonly minute: number;
   readonly route: string;
   readonly deploymentId: string;
   /** '' when the calls carried no API key. */
   readonly apiKeyId: string;
   attempts: number;
+  /** Attempts with `attempt === 1`: requests that reached an upstream. */
+  firstAttempts: number;
   /** Attempts per outcome. */
   readonly outcomes: Record<AttemptOutcome, number>;
   streamed: number;
@@ -59,6 +64,7 @@ export function rollUp(records: Iterable<AttemptRecord>): RollupRow[] {
         deploymentId: r.deploymentId,
         apiKeyId,
         attempts: 0,
+        firstAttempts: 0,
         outcomes: zeroOutcomes(),
         streamed: 0,
         latencySumMs: 0,
@@ -73,6 +79,7 @@ export function rollUp(records: Iterable<AttemptRecord>): RollupRow[] {
       rows.set(key, row);
     }
     row.attempts++;
+    if (r.attempt === 1) row.firstAttempts++;
     row.outcomes[r.outcome]++;
     if (r.streamed) row.streamed++;
     if (r.outcome === 'success') {
@@ -91,4 +98,45 @@ export function rollUp(records: Iterable<AttemptRecord>): RollupRow[] {
     row.costMicroUsd += r.costMicroUsd;
   }
   return [...rows.values()];
+}
+
+/** One hour and one UTC day, the coarser rollups' widths. */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/**
+ * Merges rollup rows into buckets of `unitMs` (an hour, a UTC day): the increments of
+ * `call_rollups_hour` and `call_rollups_day`, from the minute increments of the same batch.
+ * Pure; counters and histograms add up exactly.
+ */
+export function coarsen(rows: readonly RollupRow[], unitMs: number): RollupRow[] {
+  const out = new Map<string, RollupRow>();
+  for (const r of rows) {
+    const start = r.minute - (r.minute % unitMs);
+    const key = `${start}\u0000${r.route}\u0000${r.deploymentId}\u0000${r.apiKeyId}`;
+    const row = out.get(key);
+    if (!row) {
+      out.set(key, {
+        ...r,
+        minute: start,
+        outcomes: { ...r.outcomes },
+        latencyBuckets: [...r.latencyBuckets],
+        ttftBuckets: [...r.ttftBuckets],
+      });
+      continue;
+    }
+    row.attempts += r.attempts;
+    row.firstAttempts += r.firstAttempts;
+    for (const k of Object.keys(r.outcomes) as AttemptOutcome[]) row.outcomes[k] += r.outcomes[k];
+    row.streamed += r.streamed;
+    row.latencySumMs += r.latencySumMs;
+    addBuckets(row.latencyBuckets, r.latencyBuckets);
+    row.ttftCount += r.ttftCount;
+    row.ttftSumMs += r.ttftSumMs;
+    addBuckets(row.ttftBuckets, r.ttftBuckets);
+    row.inputTokens += r.inputTokens;
+    row.outputTokens += r.outputTokens;
+    row.costMicroUsd += r.costMicroUsd;
+  }
+  return [...out.values()];
 }

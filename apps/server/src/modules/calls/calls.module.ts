@@ -19,6 +19,7 @@ import { CALL_RECORDER, type CallRecorder } from './call-record.js';
 import { CallJournal } from './call-journal.js';
 import { CallPartitionMaintainer } from './call-partition.maintainer.js';
 import { CallRecorderService } from './call-recorder.service.js';
+import { LEDGER_HOOKS, LedgerHooks } from './ledger-hooks.js';
 import { PostgresLedgerWriter } from './postgres-ledger.writer.js';
 
 /**
@@ -94,10 +95,14 @@ const DISCARD: CallRecorder = { record: () => undefined };
 
 const recorderProvider: Provider = {
   provide: CALL_RECORDER,
-  inject: [DatabaseService, APP_CONFIG],
-  useFactory: (database: DatabaseService, config: AppConfig): CallRecorderService =>
+  inject: [DatabaseService, APP_CONFIG, LEDGER_HOOKS],
+  useFactory: (
+    database: DatabaseService,
+    config: AppConfig,
+    hooks: LedgerHooks,
+  ): CallRecorderService =>
     new CallRecorderService(
-      new PostgresLedgerWriter(database.pool),
+      new PostgresLedgerWriter(database.pool, hooks),
       new CallJournal(path.join(config.STILTS_HOME, 'journal'), database.schema),
       {
         flushIntervalMs: config.RECORDER_FLUSH_INTERVAL_MS,
@@ -119,9 +124,10 @@ export class CallsModule {
       providers: [
         CallLedgerMaintenance,
         RecorderLifecycle,
+        { provide: LEDGER_HOOKS, useValue: new LedgerHooks() },
         options.recording ? recorderProvider : { provide: CALL_RECORDER, useValue: DISCARD },
       ],
-      exports: [CALL_RECORDER],
+      exports: [CALL_RECORDER, LEDGER_HOOKS],
     };
   }
 }

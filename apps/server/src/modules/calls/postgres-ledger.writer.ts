@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { AttemptRecord } from './call-record.js';
-import { rollUp, type RollupRow } from './call-rollup.js';
+import { coarsen, DAY_MS, HOUR_MS, rollUp, type RollupRow } from './call-rollup.js';
+import { LedgerHooks } from './ledger-hooks.js';
 import type { LedgerWriter } from './ledger-writer.js';
 
 /**
@@ -12,19 +13,21 @@ const INSERT_RECORDS = `
 INSERT INTO call_records (
   request_id, attempt, started_at, route, deployment_id, provider_id, api_key_id, outcome,
   http_status, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_micro_usd,
-  propensity, snapshot_version, streamed)
+  propensity, snapshot_version, streamed, plan)
 SELECT * FROM unnest(
   $1::text[], $2::smallint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
   $8::text[], $9::smallint[], $10::text[], $11::integer[], $12::integer[], $13::integer[],
-  $14::integer[], $15::bigint[], $16::double precision[], $17::bigint[], $18::boolean[])
+  $14::integer[], $15::bigint[], $16::double precision[], $17::bigint[], $18::boolean[],
+  $19::jsonb[])
 ON CONFLICT DO NOTHING
 RETURNING request_id, attempt`;
 
-const SUM_BUCKETS = (column: string): string =>
-  `(SELECT array_agg(a + b ORDER BY i) FROM unnest(call_rollups_minute.${column}, EXCLUDED.${column}) WITH ORDINALITY AS u(a, b, i))`;
+const SUM_BUCKETS = (table: string, column: string): string =>
+  `(SELECT array_agg(a + b ORDER BY i) FROM unnest(${table}.${column}, EXCLUDED.${column}) WITH ORDINALITY AS u(a, b, i))`;
 
 const COUNTERS = [
   'attempts',
+  'first_attempts',
   'successes',
   'caller_errors',
   'rate_limited',
@@ -44,29 +47,41 @@ const COUNTERS = [
   'cost_micro_usd',
 ];
 
-const UPSERT_ROLLUPS = `
-INSERT INTO call_rollups_minute (
-  minute, route, deployment_id, api_key_id, attempts, successes, caller_errors, rate_limited,
-  server_errors, timeouts, connection_errors, malformed, misconfigured, interrupted, aborted,
-  streamed, latency_sum_ms, latency_buckets, ttft_count, ttft_sum_ms, ttft_buckets,
+/** The rollup upsert into `table`, whose bucket-start column is `time` (minute, hour, day). */
+const upsertRollups = (table: string, time: string): string => `
+INSERT INTO ${table} (
+  ${time}, route, deployment_id, api_key_id, attempts, first_attempts, successes, caller_errors,
+  rate_limited, server_errors, timeouts, connection_errors, malformed, misconfigured, interrupted,
+  aborted, streamed, latency_sum_ms, latency_buckets, ttft_count, ttft_sum_ms, ttft_buckets,
   input_tokens, output_tokens, cost_micro_usd)
-SELECT minute, route, deployment_id, api_key_id, attempts, successes, caller_errors, rate_limited,
-  server_errors, timeouts, connection_errors, malformed, misconfigured, interrupted, aborted,
-  streamed, latency_sum_ms, latency_buckets::integer[], ttft_count, ttft_sum_ms,
-  ttft_buckets::integer[], input_tokens, output_tokens, cost_micro_usd
+SELECT bucket, route, deployment_id, api_key_id, attempts, first_attempts, successes,
+  caller_errors, rate_limited, server_errors, timeouts, connection_errors, malformed,
+  misconfigured, interrupted, aborted, streamed, latency_sum_ms, latency_buckets::integer[],
+  ttft_count, ttft_sum_ms, ttft_buckets::integer[], input_tokens, output_tokens, cost_micro_usd
 FROM unnest(
   $1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::integer[],
   $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::integer[], $12::integer[],
-  $13::integer[], $14::integer[], $15::integer[], $16::integer[], $17::bigint[], $18::text[],
-  $19::integer[], $20::bigint[], $21::text[], $22::bigint[], $23::bigint[], $24::bigint[])
-  AS t(minute, route, deployment_id, api_key_id, attempts, successes, caller_errors, rate_limited,
-    server_errors, timeouts, connection_errors, malformed, misconfigured, interrupted, aborted,
-    streamed, latency_sum_ms, latency_buckets, ttft_count, ttft_sum_ms, ttft_buckets,
-    input_tokens, output_tokens, cost_micro_usd)
-ON CONFLICT (minute, route, deployment_id, api_key_id) DO UPDATE SET
-  ${COUNTERS.map((c) => `${c} = call_rollups_minute.${c} + EXCLUDED.${c}`).join(',\n  ')},
-  latency_buckets = ${SUM_BUCKETS('latency_buckets')},
-  ttft_buckets = ${SUM_BUCKETS('ttft_buckets')}`;
+  $13::integer[], $14::integer[], $15::integer[], $16::integer[], $17::integer[], $18::bigint[],
+  $19::text[], $20::integer[], $21::bigint[], $22::text[], $23::bigint[], $24::bigint[],
+  $25::bigint[])
+  AS t(bucket, route, deployment_id, api_key_id, attempts, first_attempts, successes,
+    caller_errors, rate_limited, server_errors, timeouts, connection_errors, malformed,
+    misconfigured, interrupted, aborted, streamed, latency_sum_ms, latency_buckets, ttft_count,
+    ttft_sum_ms, ttft_buckets, input_tokens, output_tokens, cost_micro_usd)
+ON CONFLICT (${time}, route, deployment_id, api_key_id) DO UPDATE SET
+  ${COUNTERS.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(',\n  ')},
+  latency_buckets = ${SUM_BUCKETS(table, 'latency_buckets')},
+  ttft_buckets = ${SUM_BUCKETS(table, 'ttft_buckets')}`;
+
+/**
+ * The three rollup levels, each upserted by the same flush: minute rows for the weights job
+ * and short charts, hour and day rows so that week- and month-long charts read few rows.
+ */
+const ROLLUP_LEVELS = [
+  { sql: upsertRollups('call_rollups_minute', 'minute'), unitMs: 0 },
+  { sql: upsertRollups('call_rollups_hour', 'hour'), unitMs: HOUR_MS },
+  { sql: upsertRollups('call_rollups_day', 'day'), unitMs: DAY_MS },
+] as const;
 
 function column<T>(records: readonly AttemptRecord[], pick: (r: AttemptRecord) => T): T[] {
   const out = new Array<T>(records.length);
@@ -81,13 +96,17 @@ function rollupColumn<T>(rows: readonly RollupRow[], pick: (r: RollupRow) => T):
 const bucketLiteral = (buckets: readonly number[]): string => `{${buckets.join(',')}}`;
 
 /**
- * Writes attempt records to `call_records` and their rollups to `call_rollups_minute` in one
+ * Writes attempt records to `call_records` and their rollups to `call_rollups_minute`, `_hour`
+ * and `_day` in one
  * transaction. Idempotent: records are keyed by (request_id, attempt, started_at), and only the
  * records this statement actually inserted are added to the rollups, so a replay never counts
  * twice.
  */
 export class PostgresLedgerWriter implements LedgerWriter {
-  constructor(private readonly pool: Pick<Pool, 'connect'>) {}
+  constructor(
+    private readonly pool: Pick<Pool, 'connect'>,
+    private readonly hooks: LedgerHooks = new LedgerHooks(),
+  ) {}
 
   async write(records: readonly AttemptRecord[]): Promise<number> {
     if (records.length === 0) return 0;
@@ -102,16 +121,18 @@ export class PostgresLedgerWriter implements LedgerWriter {
     try {
       await client.query('BEGIN');
       const inserted = await this.insertRecords(client, records);
-      const rows = rollUp(inserted).sort(
-        (a, b) =>
-          // A fixed lock order across replicas: no deadlocks between concurrent upserts.
-          a.minute - b.minute ||
-          compare(a.route, b.route) ||
-          compare(a.deploymentId, b.deploymentId) ||
-          compare(a.apiKeyId, b.apiKeyId),
-      );
-      if (rows.length > 0) await this.upsertRollups(client, rows);
+      const rows = rollUp(inserted);
+      if (rows.length > 0) {
+        // Minute, then hour, then day, each in a fixed row order: every replica takes the
+        // rollup rows' locks in the same order, so concurrent flushes never deadlock.
+        for (const level of ROLLUP_LEVELS) {
+          const levelRows = level.unitMs === 0 ? rows : coarsen(rows, level.unitMs);
+          await this.upsertRollups(client, level.sql, levelRows.sort(lockOrder));
+        }
+      }
+      if (inserted.length > 0) await this.hooks.runInTransaction(client, inserted);
       await client.query('COMMIT');
+      this.hooks.notifyCommitted(records);
       return inserted.length;
     } catch (error) {
       try {
@@ -149,6 +170,7 @@ export class PostgresLedgerWriter implements LedgerWriter {
       column(records, (r) => r.propensity),
       column(records, (r) => r.snapshotVersion),
       column(records, (r) => r.streamed),
+      column(records, (r) => (r.plan ? JSON.stringify(r.plan) : null)),
     ]);
     if (result.rows.length === records.length) return records as AttemptRecord[];
     // Each inserted key counts once, even if the batch carried a record twice.
@@ -156,13 +178,18 @@ export class PostgresLedgerWriter implements LedgerWriter {
     return records.filter((r) => inserted.delete(`${r.requestId}\u0000${r.attempt}`));
   }
 
-  private async upsertRollups(client: PoolClient, rows: readonly RollupRow[]): Promise<void> {
-    await client.query(UPSERT_ROLLUPS, [
+  private async upsertRollups(
+    client: PoolClient,
+    sql: string,
+    rows: readonly RollupRow[],
+  ): Promise<void> {
+    await client.query(sql, [
       rollupColumn(rows, (r) => new Date(r.minute)),
       rollupColumn(rows, (r) => r.route),
       rollupColumn(rows, (r) => r.deploymentId),
       rollupColumn(rows, (r) => r.apiKeyId),
       rollupColumn(rows, (r) => r.attempts),
+      rollupColumn(rows, (r) => r.firstAttempts),
       rollupColumn(rows, (r) => r.outcomes.success),
       rollupColumn(rows, (r) => r.outcomes.caller_error),
       rollupColumn(rows, (r) => r.outcomes.rate_limited),
@@ -184,6 +211,15 @@ export class PostgresLedgerWriter implements LedgerWriter {
       rollupColumn(rows, (r) => r.costMicroUsd),
     ]);
   }
+}
+
+function lockOrder(a: RollupRow, b: RollupRow): number {
+  return (
+    a.minute - b.minute ||
+    compare(a.route, b.route) ||
+    compare(a.deploymentId, b.deploymentId) ||
+    compare(a.apiKeyId, b.apiKeyId)
+  );
 }
 
 function compare(a: string, b: string): number {

@@ -74,7 +74,6 @@ function assemble(models: Tiered[], defaults: CatalogDefaults): CatalogDefinitio
     maxAttempts: defaults.maxAttempts,
     deadlineMs: defaults.deadlineMs,
     objective: {},
-    spendCap: null,
   });
   const routes = [routeOf('chat-default', 'Fast, inexpensive chat models', 'default')];
   if (models.some((m) => m.tier === 'premium')) {
@@ -276,9 +275,6 @@ export function catalogFromFile(
       maxAttempts: r.maxAttempts ?? defaults.maxAttempts,
       deadlineMs: r.deadlineMs ?? defaults.deadlineMs,
       objective: r.objective,
-      spendCap: r.spendCap
-        ? { amountMicroUsd: r.spendCap.amountUsd, period: r.spendCap.period }
-        : null,
       members: r.deployments.map((m) => ({
         deploymentId: m.deployment,
         weight: m.weight,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { usdToMicroUsd } from '@stilts/routing';
-import { budgetPeriodSchema, routeObjectiveSchema } from '../weights/route-objective.schema.js';
+import { routeObjectiveSchema } from '../weights/route-objective.schema.js';
 
 const id = z
   .string()
@@ -56,7 +56,6 @@ export const catalogFileSchema = z.strictObject({
       maxAttempts: z.int().min(1).max(10).optional(),
       deadlineMs: z.int().positive().optional(),
       objective: routeObjectiveSchema.default({}),
-      spendCap: z.strictObject({ amountUsd: usd, period: budgetPeriodSchema }).optional(),
       deployments: z
         .array(
           z.strictObject({

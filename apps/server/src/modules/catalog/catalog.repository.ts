@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   routeObjectiveSchema,
-  type BudgetPeriod,
   type RouteObjectiveSettings,
 } from '../weights/route-objective.schema.js';
 import type {
@@ -21,8 +20,17 @@ interface ProviderRow {
   kind: ProviderDefinition['kind'];
   base_url: string;
   api_key_env: string | null;
+  api_key_encrypted: string | null;
   headers: Record<string, string>;
   enabled: boolean;
+}
+
+/** How {@link CatalogRepository.load} reads: on which connection, and how it decrypts stored keys. */
+export interface CatalogLoadOptions {
+  /** Read inside this transaction (to validate a change before it commits). */
+  readonly executor?: Executor;
+  /** Decrypts a provider's stored key; undefined when it cannot (the key then stays unset). */
+  readonly decrypt?: (providerId: string, encrypted: string) => string | undefined;
 }
 
 interface DeploymentRow {
@@ -44,8 +52,6 @@ interface RouteRow {
   max_attempts: number;
   deadline_ms: number;
   objective: unknown;
-  spend_cap_micro_usd: string | null;
-  spend_cap_period: BudgetPeriod | null;
 }
 
 interface MemberRow {
@@ -77,12 +83,18 @@ export class CatalogRepository {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Loads the enabled routes with every provider and deployment, resolving keys by name. */
-  async load(secrets: SecretResolver): Promise<CatalogDefinition> {
-    const q = this.dataSource;
+  /**
+   * Loads the enabled routes with every provider and deployment. A provider's key is its stored
+   * (encrypted) key when it has one, else resolved from the environment variable it names.
+   */
+  async load(
+    secrets: SecretResolver,
+    options: CatalogLoadOptions = {},
+  ): Promise<CatalogDefinition> {
+    const q = options.executor ?? this.dataSource;
     const [providers, deployments, routes, members] = await Promise.all([
       q.query<ProviderRow[]>(
-        'SELECT id, kind, base_url, api_key_env, headers, enabled FROM providers ORDER BY id',
+        'SELECT id, kind, base_url, api_key_env, api_key_encrypted, headers, enabled FROM providers ORDER BY id',
       ),
       q.query<DeploymentRow[]>(
         `SELECT id, provider_id, model, input_price_micro_per_million, output_price_micro_per_million,
@@ -90,8 +102,7 @@ export class CatalogRepository {
            FROM deployments ORDER BY id`,
       ),
       q.query<RouteRow[]>(
-        `SELECT name, description, strategy, max_attempts, deadline_ms, objective,
-                spend_cap_micro_usd, spend_cap_period
+        `SELECT name, description, strategy, max_attempts, deadline_ms, objective
            FROM routes WHERE enabled ORDER BY name`,
       ),
       q.query<MemberRow[]>(
@@ -110,7 +121,12 @@ export class CatalogRepository {
         kind: p.kind,
         baseUrl: p.base_url,
         apiKeyEnv: p.api_key_env,
-        apiKey: p.api_key_env === null ? undefined : secrets(p.api_key_env),
+        apiKey:
+          p.api_key_encrypted !== null
+            ? options.decrypt?.(p.id, p.api_key_encrypted)
+            : p.api_key_env === null
+              ? undefined
+              : secrets(p.api_key_env),
         headers: p.headers,
         enabled: p.enabled,
       })),
@@ -137,10 +153,6 @@ export class CatalogRepository {
         deadlineMs: r.deadline_ms,
         members: membersByRoute.get(r.name) ?? [],
         objective: this.objectiveOf(r),
-        spendCap:
-          r.spend_cap_micro_usd === null || r.spend_cap_period === null
-            ? null
-            : { amountMicroUsd: int(r.spend_cap_micro_usd), period: r.spend_cap_period },
       })),
     };
   }
@@ -247,24 +259,19 @@ export class CatalogRepository {
     const upserted = await count(
       tx,
       `INSERT INTO routes AS r (name, description, strategy, max_attempts, deadline_ms, objective,
-          spend_cap_micro_usd, spend_cap_period, enabled, managed_by)
-       SELECT name, description, strategy, max_attempts, deadline_ms, objective, spend_cap,
-              spend_cap_period, true, 'seed'
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::jsonb[],
-                     $7::bigint[], $8::text[])
-           AS t(name, description, strategy, max_attempts, deadline_ms, objective, spend_cap,
-                spend_cap_period)
+          enabled, managed_by)
+       SELECT name, description, strategy, max_attempts, deadline_ms, objective, true, 'seed'
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::integer[], $6::jsonb[])
+           AS t(name, description, strategy, max_attempts, deadline_ms, objective)
        ON CONFLICT (name) DO UPDATE SET
          description = EXCLUDED.description, strategy = EXCLUDED.strategy,
          max_attempts = EXCLUDED.max_attempts, deadline_ms = EXCLUDED.deadline_ms,
-         objective = EXCLUDED.objective, spend_cap_micro_usd = EXCLUDED.spend_cap_micro_usd,
-         spend_cap_period = EXCLUDED.spend_cap_period, enabled = true, updated_at = now()
+         objective = EXCLUDED.objective, enabled = true, updated_at = now()
        WHERE r.managed_by = 'seed'
-         AND (r.description, r.strategy, r.max_attempts, r.deadline_ms, r.objective,
-              r.spend_cap_micro_usd, r.spend_cap_period, r.enabled)
+         AND (r.description, r.strategy, r.max_attempts, r.deadline_ms, r.objective, r.enabled)
              IS DISTINCT FROM
              (EXCLUDED.description, EXCLUDED.strategy, EXCLUDED.max_attempts, EXCLUDED.deadline_ms,
-              EXCLUDED.objective, EXCLUDED.spend_cap_micro_usd, EXCLUDED.spend_cap_period, true)
+              EXCLUDED.objective, true)
        RETURNING 1`,
       [
         names,
@@ -273,8 +280,6 @@ export class CatalogRepository {
         routes.map((r) => r.maxAttempts),
         routes.map((r) => r.deadlineMs),
         routes.map((r) => JSON.stringify(r.objective)),
-        routes.map((r) => r.spendCap?.amountMicroUsd ?? null),
-        routes.map((r) => r.spendCap?.period ?? null),
       ],
     );
     const members = routes.flatMap((r) => r.members.map((m) => ({ route: r.name, ...m })));

@@ -1,6 +1,6 @@
 import type { TokenPrice } from '@stilts/routing';
 import type { ProviderKind } from '../providers/provider-adapter.js';
-import type { BudgetPeriod, RouteObjectiveSettings } from '../weights/route-objective.schema.js';
+import type { RouteObjectiveSettings } from '../weights/route-objective.schema.js';
 
 /** How a route orders its deployments. */
 export type RouteStrategy = 'adaptive' | 'static' | 'priority';
@@ -53,14 +53,6 @@ export interface RouteDefinition {
   readonly deadlineMs: number;
   /** Settings of the adaptive weights (bandit); empty = the defaults. */
   readonly objective: RouteObjectiveSettings;
-  /** A spend cap per UTC calendar period that the adaptive weights pace against, or null. */
-  readonly spendCap: SpendCap | null;
-}
-
-/** An amount of spend allowed per period (integer micro-USD). */
-export interface SpendCap {
-  readonly amountMicroUsd: number;
-  readonly period: BudgetPeriod;
 }
 
 /** Everything the gateway routes over, as one immutable value swapped atomically on change. */

@@ -3,6 +3,7 @@ import type { DatabaseService } from '../database/database.service.js';
 import type { CatalogSource } from './catalog.service.js';
 import type { CatalogDefinition, SecretResolver } from './catalog.types.js';
 import { CatalogRepository } from './catalog.repository.js';
+import type { SecretCipher } from './secret-cipher.js';
 
 /** How often replicas re-read the catalog even without a NOTIFY (a safety net). */
 const POLL_MS = 30_000;
@@ -22,6 +23,8 @@ export class DatabaseCatalogSource implements CatalogSource {
     private readonly database: DatabaseService,
     private readonly secrets: SecretResolver,
     private readonly seed: CatalogDefinition | undefined,
+    /** Decrypts provider keys stored through the admin API (none stored: never used). */
+    private readonly cipher?: SecretCipher,
   ) {
     this.repository = new CatalogRepository(database.dataSource);
   }
@@ -39,7 +42,20 @@ export class DatabaseCatalogSource implements CatalogSource {
   }
 
   load(): Promise<CatalogDefinition> {
-    return this.repository.load(this.secrets);
+    return this.repository.load(this.secrets, {
+      decrypt: (id, stored) => this.decrypt(id, stored),
+    });
+  }
+
+  /** A stored key that does not decrypt is logged (never its value) and left unset. */
+  private decrypt(providerId: string, stored: string): string | undefined {
+    if (!this.cipher) return undefined;
+    try {
+      return this.cipher.decrypt(stored, providerId);
+    } catch (error) {
+      this.logger.error(`provider ${providerId}: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   async watch(onChange: () => void): Promise<() => void> {

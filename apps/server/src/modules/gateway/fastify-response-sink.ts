@@ -10,9 +10,16 @@ export class FastifyResponseSink implements ResponseSink {
   }
 
   startStream(headers: Readonly<Record<string, string>>, trailers: readonly string[]): void {
+    // Headers set on the reply before (rate limits) are not sent by a hijacked reply: merge them.
+    const earlier: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.reply.getHeaders())) {
+      if (value !== undefined)
+        earlier[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
     this.reply.hijack();
     const raw = this.reply.raw;
     raw.writeHead(200, {
+      ...earlier,
       ...headers,
       'cache-control': 'no-cache',
       connection: 'keep-alive',

@@ -27,6 +27,7 @@ import { RoutePlanner } from './route-planner.js';
         backoff: { baseMs: 50, capMs: 2_000 },
         maxRetryAfterMs: 30_000,
         streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
+        defaultMaxOutputTokens: config.BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
         startedAt: Math.floor(Date.now() / 1000),
       }),
     },

@@ -9,6 +9,8 @@ export interface GatewayOptions {
   readonly maxRetryAfterMs: number;
   /** Longest silence allowed between two chunks of a stream. */
   readonly streamIdleTimeoutMs: number;
+  /** Output tokens assumed for a budget reservation when the request sets no maximum. */
+  readonly defaultMaxOutputTokens: number;
   /** Unix seconds the process started: the `created` of every model in `/v1/models`. */
   readonly startedAt: number;
 }

@@ -49,13 +49,26 @@ import {
   type RequestObservation,
 } from './gateway-observer.js';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options.js';
+import {
+  BUDGET_GATE,
+  type AttemptEstimate,
+  type BudgetGate,
+  type BudgetRefusal,
+  type RequestBudgets,
+  type Reservation,
+} from '../budgets/budget-gate.js';
+import type { ApiKeyRecord } from '../keys/api-key.types.js';
+import { KeyRateLimiter } from '../keys/key-rate-limiter.js';
+import { estimateRequestInputTokens } from '../providers/token-estimate.js';
+import { recordedPlan } from './recorded-plan.js';
 import type { ResponseSink } from './response-sink.js';
 import { RoutePlanner, type PlannedCandidate, type RoutePlan } from './route-planner.js';
 
 /** Who is calling and how to tell that they left. */
 export interface CallContext {
   readonly requestId: string;
-  readonly apiKeyId: string | null;
+  /** The caller's API key (null only where keys are not enforced: tests of the HTTP surface). */
+  readonly key: ApiKeyRecord | null;
   /** Aborted when the caller disconnects. */
   readonly signal: AbortSignal;
   /** `performance.now()` when the request reached Stilts. */
@@ -109,6 +122,12 @@ interface RequestState {
   readonly deadlineAt: number;
   readonly stream: boolean;
   readonly observation: RequestObservation;
+  /** The budgets that apply to this request, or null when none do. */
+  readonly budgets: RequestBudgets | null;
+  /** Worst-case size of an attempt, for budget reservations (computed on first use). */
+  estimate: AttemptEstimate | undefined;
+  /** Name of the `degrade` budget that sent this request to a cheap deployment. */
+  degradedBy: string | null;
   attempts: number;
   /** Set once the first byte of a stream reached the caller: no more failover. */
   committed: boolean;
@@ -171,6 +190,8 @@ export class GatewayService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RNG) private readonly rng: Rng,
     @Inject(GATEWAY_OBSERVER) private readonly observer: GatewayObserver,
+    @Inject(BUDGET_GATE) private readonly budgetGate: BudgetGate,
+    private readonly limiter: KeyRateLimiter,
     planner: RoutePlanner,
   ) {
     this.planner = planner;
@@ -232,6 +253,13 @@ export class GatewayService {
         deadlineAt: now + route.definition.deadlineMs,
         stream: request.stream === true,
         observation,
+        budgets: this.budgetGate.forRequest({
+          keyId: context.key?.id ?? null,
+          teamId: context.key?.teamId ?? null,
+          route: route.name,
+        }),
+        estimate: undefined,
+        degradedBy: null,
         attempts: 0,
         committed: false,
         upstreamMs: 0,
@@ -264,6 +292,7 @@ export class GatewayService {
     const summaries: AttemptSummary[] = [];
     const unsupported: UnsupportedRequestError[] = [];
     const tried = new Set<ResolvedMember>();
+    const budgetRefusals: BudgetRefusal[] = [];
     let retryIndex = 0;
     let next = this.nextCandidate(plan, 0);
     // Bounds the loop when breakers refuse admission between look-up and acquire.
@@ -278,6 +307,25 @@ export class GatewayService {
         next = this.nextCandidate(plan, cursor);
         continue;
       }
+      let reservation: Reservation | undefined;
+      if (state.budgets) {
+        state.estimate ??= this.estimate(state.request);
+        const reserved = await state.budgets.reserve(member.deployment, state.estimate);
+        if (!reserved.ok) {
+          // Not an attempt: the budgets do not allow this deployment; try another.
+          health.breaker.release();
+          budgetRefusals.push(reserved.refusal);
+          // A spent `degrade` budget sends the request on to a cheaper deployment: say so.
+          if (reserved.refusal.budget.action === 'degrade') {
+            state.degradedBy ??= reserved.refusal.budget.name;
+          }
+          tried.add(member);
+          next = this.nextUntried(plan, cursor, tried);
+          continue;
+        }
+        reservation = reserved.reservation;
+        if (reservation.degradedBy !== null) state.degradedBy = reservation.degradedBy;
+      }
 
       const attemptNo = ++state.attempts;
       const startedAt = this.clock.now();
@@ -290,6 +338,7 @@ export class GatewayService {
           : await this.jsonAttempt(state, member, attemptNo, observed);
       } catch (error) {
         health.breaker.release();
+        reservation?.release();
         state.attempts--;
         if (!(error instanceof UnsupportedRequestError)) throw error;
         // Not an upstream call: this deployment cannot express the request; try another.
@@ -306,25 +355,45 @@ export class GatewayService {
       if (result.ok) {
         health.breaker.success();
         state.answeredBy = member.deployment.id;
-        this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, observed, {
-          outcome: 'success',
-          httpStatus: 200,
-          errorType: null,
-          usage: result.success.usage,
-          ttftMs: result.success.ttftMs,
-        });
+        this.recordAttempt(
+          state,
+          member,
+          attemptNo,
+          startedAt,
+          latencyMs,
+          probability,
+          observed,
+          reservation,
+          {
+            outcome: 'success',
+            httpStatus: 200,
+            errorType: null,
+            usage: result.success.usage,
+            ttftMs: result.success.ttftMs,
+          },
+        );
         return;
       }
 
       const failed = result.failed;
       if (state.committed) state.answeredBy = member.deployment.id;
-      this.recordAttempt(state, member, attemptNo, startedAt, latencyMs, probability, observed, {
-        outcome: failed.outcome,
-        httpStatus: failed.httpStatus,
-        errorType: failed.errorType,
-        usage: failed.usage,
-        ttftMs: null,
-      });
+      this.recordAttempt(
+        state,
+        member,
+        attemptNo,
+        startedAt,
+        latencyMs,
+        probability,
+        observed,
+        reservation,
+        {
+          outcome: failed.outcome,
+          httpStatus: failed.httpStatus,
+          errorType: failed.errorType,
+          usage: failed.usage,
+          ttftMs: null,
+        },
+      );
       if (failed.outcome === 'aborted') {
         health.breaker.release();
         return;
@@ -334,14 +403,15 @@ export class GatewayService {
         health.breaker.release();
         if (state.committed) return;
         throw new GatewayError(failed.httpStatus ?? 400, 'upstream_caller_error', failed.message, {
-          headers: this.attemptHeaders(member, state.attempts, state.context.requestId),
+          headers: this.attemptHeaders(state, member, state.attempts),
         });
       }
       if (cls === 'misconfigured') {
         health.breaker.trip();
-        this.logger.warn(
-          `deployment ${member.deployment.id} answered HTTP ${failed.httpStatus}: check its credentials; circuit opened`,
-        );
+        this.logger.warn({
+          requestId: state.context.requestId,
+          msg: `deployment ${member.deployment.id} answered HTTP ${failed.httpStatus}: check its credentials; circuit opened`,
+        });
       } else {
         health.breaker.failure();
       }
@@ -384,6 +454,8 @@ export class GatewayService {
       }
     }
 
+    if (state.attempts === 0 && budgetRefusals.length > 0)
+      throw this.budgetExceeded(state, budgetRefusals);
     if (state.attempts === 0 && unsupported.length > 0) {
       const first = unsupported[0] as UnsupportedRequestError;
       throw new GatewayError(400, 'invalid_request', first.message, { param: first.param });
@@ -488,16 +560,46 @@ export class GatewayService {
   }
 
   private attemptHeaders(
+    state: RequestState,
     member: ResolvedMember,
     attempts: number,
-    requestId: string,
   ): Record<string, string> {
-    return {
+    const headers: Record<string, string> = {
       'x-provider': member.provider.id,
       'x-stilts-deployment': member.deployment.id,
       'x-stilts-attempts': String(attempts),
-      'x-request-id': requestId,
+      'x-request-id': state.context.requestId,
     };
+    if (state.degradedBy !== null) headers['x-stilts-budget-degraded'] = state.degradedBy;
+    return headers;
+  }
+
+  /** The worst case of one attempt: the prompt (estimated conservatively) and the output cap. */
+  private estimate(request: ChatCompletionRequest): AttemptEstimate {
+    return {
+      inputTokens: estimateRequestInputTokens(request),
+      maxOutputTokens:
+        request.max_completion_tokens ?? request.max_tokens ?? this.options.defaultMaxOutputTokens,
+    };
+  }
+
+  private budgetExceeded(state: RequestState, refusals: readonly BudgetRefusal[]): GatewayError {
+    const { budget, resetsAt } = refusals[0] as BudgetRefusal;
+    const scope = budget.scope === 'global' ? 'global' : `${budget.scope} ${budget.scopeRef ?? ''}`;
+    const seconds = Math.max(1, Math.ceil((resetsAt - this.clock.now()) / 1000));
+    return new GatewayError(
+      429,
+      'budget_exceeded',
+      `Budget "${budget.name}" (${scope}) is spent for this ${budget.period}; it resets at ${new Date(resetsAt).toISOString()}.`,
+      {
+        type: 'insufficient_quota',
+        headers: {
+          'x-request-id': state.context.requestId,
+          'x-stilts-attempts': String(state.attempts),
+          'retry-after': String(seconds),
+        },
+      },
+    );
   }
 
   private recordAttempt(
@@ -508,6 +610,7 @@ export class GatewayService {
     latencyMs: number,
     propensity: number,
     observed: AttemptObservation,
+    reservation: Reservation | undefined,
     result: {
       outcome: AttemptOutcome;
       httpStatus: number | null;
@@ -517,6 +620,10 @@ export class GatewayService {
     },
   ): void {
     const usage = result.usage;
+    const cost = usage ? costMicroUsd(usage, member.deployment.price) : 0;
+    const charges = reservation?.settle(cost);
+    const key = state.context.key;
+    if (key && usage) this.limiter.addTokens(key.id, usage.inputTokens + usage.outputTokens);
     const record: AttemptRecord = {
       requestId: state.context.requestId,
       attempt,
@@ -524,7 +631,7 @@ export class GatewayService {
       route: state.route.name,
       deploymentId: member.deployment.id,
       providerId: member.provider.id,
-      apiKeyId: state.context.apiKeyId,
+      apiKeyId: key?.id ?? null,
       outcome: result.outcome,
       httpStatus: result.httpStatus,
       errorType: result.errorType,
@@ -532,10 +639,12 @@ export class GatewayService {
       ttftMs: result.ttftMs,
       inputTokens: usage?.inputTokens ?? 0,
       outputTokens: usage?.outputTokens ?? 0,
-      costMicroUsd: usage ? costMicroUsd(usage, member.deployment.price) : 0,
+      costMicroUsd: cost,
       propensity,
       snapshotVersion: state.plan.snapshotVersion,
       streamed: state.stream,
+      plan: attempt === 1 ? recordedPlan(state.plan) : null,
+      ...(charges && charges.length > 0 ? { budgetCharges: charges } : {}),
     };
     this.recorder.record(record);
     observed.ended(record);
@@ -578,7 +687,7 @@ export class GatewayService {
       state.sink.sendJson(
         200,
         {
-          ...this.attemptHeaders(member, attemptNo, state.context.requestId),
+          ...this.attemptHeaders(state, member, attemptNo),
           'x-stilts-cost-usd': formatMicroUsd(cost),
           'content-type': 'application/json',
         },
@@ -587,7 +696,10 @@ export class GatewayService {
       return { ok: true, success: { usage: parsed.usage, ttftMs: null } };
     } catch (error) {
       if (error instanceof UnsupportedRequestError) throw error;
-      return { ok: false, failed: this.failureFrom(error, controller.signal) };
+      return {
+        ok: false,
+        failed: this.failureFrom(error, controller.signal, state.context.requestId),
+      };
     } finally {
       clearTimeout(timer);
       unlink();
@@ -632,7 +744,7 @@ export class GatewayService {
       idle = setTimeout(() => controller.abort(TIMEOUT), this.options.streamIdleTimeoutMs);
       sink.startStream(
         {
-          ...this.attemptHeaders(member, attemptNo, state.context.requestId),
+          ...this.attemptHeaders(state, member, attemptNo),
           'content-type': 'text/event-stream',
         },
         ['x-stilts-cost-usd'],
@@ -679,7 +791,9 @@ export class GatewayService {
     } catch (error) {
       if (error instanceof UnsupportedRequestError) throw error;
       const failed =
-        error instanceof StreamCutError ? streamCut() : this.failureFrom(error, controller.signal);
+        error instanceof StreamCutError
+          ? streamCut()
+          : this.failureFrom(error, controller.signal, state.context.requestId);
       if (!state.committed) return { ok: false, failed };
       // The caller already has part of the answer: end their stream with an error event and
       // bill what was delivered.
@@ -747,7 +861,7 @@ export class GatewayService {
     };
   }
 
-  private failureFrom(error: unknown, signal: AbortSignal): AttemptFailure {
+  private failureFrom(error: unknown, signal: AbortSignal, requestId: string): AttemptFailure {
     if (signal.aborted && signal.reason === TIMEOUT) {
       return {
         failure: { kind: 'timeout', phase: 'total' },
@@ -793,7 +907,7 @@ export class GatewayService {
     }
     if (typeof code !== 'string') {
       // Not a network error: a bug in Stilts. Surface it rather than fail over silently.
-      this.logger.error(error instanceof Error ? error.stack : String(error));
+      this.logger.error({ requestId, err: error, msg: 'unexpected error in an upstream attempt' });
     }
     return {
       failure: { kind: 'connection' },

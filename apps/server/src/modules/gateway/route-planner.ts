@@ -18,6 +18,8 @@ export type ExclusionReason =
 
 export interface PlannedCandidate {
   readonly member: ResolvedMember;
+  /** The weight it was drawn by (snapshot or configured, pins applied). */
+  readonly weight: number;
   /** Probability of this pick given the earlier picks (the first one's is the propensity). */
   readonly probability: number;
 }
@@ -74,6 +76,7 @@ export class RoutePlanner {
       return {
         candidates: weightedOrder(eligible, this.rng).map((p) => ({
           member: p.item,
+          weight: weightOf(eligible, p.item),
           probability: p.probability,
         })),
         excluded,
@@ -90,10 +93,23 @@ export class RoutePlanner {
         allZero ? group.map((c) => ({ item: c.item, weight: 1 })) : group,
         this.rng,
       );
-      for (const p of picks) candidates.push({ member: p.item, probability: p.probability });
+      for (const p of picks) {
+        candidates.push({
+          member: p.item,
+          weight: weightOf(group, p.item),
+          probability: p.probability,
+        });
+      }
     }
     return { candidates, excluded, snapshotVersion };
   }
+}
+
+function weightOf(
+  eligible: readonly WeightedCandidate<ResolvedMember>[],
+  member: ResolvedMember,
+): number {
+  return eligible.find((c) => c.item === member)?.weight ?? 0;
 }
 
 function pinned(

@@ -1,6 +1,5 @@
-import type { BudgetPace, RollupInput, RouteWeights as ComputedWeights } from '@stilts/routing';
+import type { RollupInput, RouteWeights as ComputedWeights } from '@stilts/routing';
 import type { DataSource } from 'typeorm';
-import type { SpendCap } from '../catalog/catalog.types.js';
 
 /** A stored snapshot of one route's weights. */
 export interface WeightSnapshot {
@@ -62,30 +61,6 @@ interface RollupRow {
   input_tokens: string;
   output_tokens: string;
   cost_micro_usd: string;
-}
-
-/** Start of the UTC calendar period containing `nowMs`, and its end. Weeks start on Monday. */
-export function periodBounds(
-  period: SpendCap['period'],
-  nowMs: number,
-): { start: number; end: number } {
-  const d = new Date(nowMs);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth();
-  const day = d.getUTCDate();
-  switch (period) {
-    case 'day':
-      return { start: Date.UTC(y, m, day), end: Date.UTC(y, m, day + 1) };
-    case 'week': {
-      const sinceMonday = (d.getUTCDay() + 6) % 7;
-      return {
-        start: Date.UTC(y, m, day - sinceMonday),
-        end: Date.UTC(y, m, day - sinceMonday + 7),
-      };
-    }
-    case 'month':
-      return { start: Date.UTC(y, m, 1), end: Date.UTC(y, m + 1, 1) };
-  }
 }
 
 /** `weight_snapshots`, and the rollup reads the weights job needs. */
@@ -198,27 +173,4 @@ export class WeightSnapshotsRepository {
     }
     return byRoute;
   }
-
-  /** Spend of each route since its own start time (micro-USD), from the rollups. */
-  async spendSince(starts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
-    if (starts.size === 0) return new Map();
-    const rows = await this.dataSource.query<{ route: string; spent: string }[]>(
-      `SELECT t.route, coalesce(sum(r.cost_micro_usd), 0) AS spent
-         FROM unnest($1::text[], $2::timestamptz[]) AS t(route, since)
-         LEFT JOIN call_rollups_minute r ON r.route = t.route AND r.minute >= t.since
-        GROUP BY t.route`,
-      [[...starts.keys()], [...starts.values()].map((ms) => new Date(ms))],
-    );
-    return new Map(rows.map((r) => [r.route, Number(r.spent)]));
-  }
-}
-
-/** A route's interim spend cap as the bandit's pacing input, given what it spent this period. */
-export function spendCapPace(cap: SpendCap, spentMicroUsd: number, nowMs: number): BudgetPace {
-  const { end } = periodBounds(cap.period, nowMs);
-  return {
-    budgetId: `route-cap:${cap.period}`,
-    remainingMicroUsd: cap.amountMicroUsd - spentMicroUsd,
-    remainingPeriodMs: Math.max(1, end - nowMs),
-  };
 }

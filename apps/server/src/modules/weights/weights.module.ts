@@ -10,12 +10,9 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
-import { DatabaseService } from '../database/database.service.js';
 import { OverridesService } from './overrides.service.js';
 import { OVERRIDES } from './overrides.state.js';
-import { ROUTE_BUDGETS, SpendCapBudgetSource } from './route-budget.source.js';
 import { SnapshotWeightSource } from './snapshot-weight.source.js';
-import { WeightSnapshotsRepository } from './weight-snapshots.repository.js';
 import { WEIGHT_SOURCE } from './weight-source.js';
 import { WeightsJobService } from './weights-job.service.js';
 
@@ -69,12 +66,6 @@ export class WeightsJobScheduler implements OnApplicationBootstrap, OnApplicatio
     { provide: OVERRIDES, useExisting: OverridesService },
     SnapshotWeightSource,
     { provide: WEIGHT_SOURCE, useExisting: SnapshotWeightSource },
-    {
-      provide: ROUTE_BUDGETS,
-      inject: [DatabaseService],
-      useFactory: (database: DatabaseService) =>
-        new SpendCapBudgetSource(new WeightSnapshotsRepository(database.dataSource)),
-    },
     WeightsJobService,
     WeightsJobScheduler,
   ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { periodBounds, spendCapPace } from './weight-snapshots.repository.js';
+import { periodBounds } from './utc-period.js';
 
 describe('periodBounds', () => {
   const wed = Date.UTC(2026, 10, 25, 15, 30); // Wednesday 25 Nov 2026
@@ -11,7 +11,7 @@ describe('periodBounds', () => {
     });
   });
 
-  it('bounds an ISO week from Monday', () => {
+  it('bounds an ISO week from Monday, Sunday included', () => {
     expect(periodBounds('week', wed)).toEqual({
       start: Date.UTC(2026, 10, 23),
       end: Date.UTC(2026, 10, 30),
@@ -27,20 +27,8 @@ describe('periodBounds', () => {
       end: Date.UTC(2027, 0, 1),
     });
   });
-});
 
-describe('spendCapPace', () => {
-  it('paces the rest of the cap over the rest of the period', () => {
-    const now = Date.UTC(2026, 10, 25, 18);
-    expect(spendCapPace({ amountMicroUsd: 10_000_000, period: 'day' }, 4_000_000, now)).toEqual({
-      budgetId: 'route-cap:day',
-      remainingMicroUsd: 6_000_000,
-      remainingPeriodMs: 6 * 3_600_000,
-    });
-  });
-
-  it('reports an overspent cap as negative remaining', () => {
-    const pace = spendCapPace({ amountMicroUsd: 1, period: 'month' }, 5, Date.UTC(2026, 10, 25));
-    expect(pace.remainingMicroUsd).toBe(-4);
+  it('bounds February in a leap year', () => {
+    expect(periodBounds('month', Date.UTC(2028, 1, 29, 12)).end).toBe(Date.UTC(2028, 2, 1));
   });
 });

@@ -1,0 +1,91 @@
+import { describe, expect, it } from '@jest/globals';
+import { BudgetAccount } from './budget-account.js';
+import type { BudgetDefinition } from './budget.types.js';
+
+const budget: BudgetDefinition = {
+  id: 'b1',
+  name: 'team daily',
+  scope: 'team',
+  scopeRef: 't1',
+  period: 'day',
+  amountMicroUsd: 1_000_000,
+  action: 'block',
+  degradeMaxPricePerMillion: null,
+  enabled: true,
+};
+
+describe('BudgetAccount', () => {
+  it('reserves only what its leases cover', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    expect(a.tryReserve(1, 0)).toBe(false);
+    a.addLease('L1', 1_000);
+    expect(a.tryReserve(600, 0)).toBe(true);
+    expect(a.tryReserve(600, 0)).toBe(false);
+    expect(a.available).toBe(400);
+    a.release(600);
+    expect(a.available).toBe(1_000);
+  });
+
+  it('keeps a settled cost counted until the database has the charge', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    a.addLease('L1', 1_000);
+    a.tryReserve(600, 0);
+    const [charge, ...more] = a.settle(600, 250);
+    expect(more).toEqual([]);
+    expect(charge).toEqual({ budgetId: 'b1', periodStart: 0, leaseId: 'L1', amountMicroUsd: 250 });
+    expect(a.available).toBe(750);
+    expect(a.pendingCharges).toBe(250);
+    a.charged(charge!);
+    expect(a.pendingCharges).toBe(0);
+    expect(a.leased).toBe(750);
+    expect(a.available).toBe(750);
+  });
+
+  it('never assigns a lease more than it has left: splits, and charges any excess unleased', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    a.addLease('small', 100);
+    a.addLease('big', 900);
+    a.tryReserve(950, 0);
+    const charges = a.settle(950, 1_200);
+    expect(charges.map((c) => [c.leaseId, c.amountMicroUsd])).toEqual([
+      ['big', 900],
+      ['small', 100],
+      [null, 200],
+    ]);
+    expect(a.available).toBe(-200);
+    for (const c of charges) a.charged(c);
+    expect(a.leased).toBe(0);
+    expect(a.pendingCharges).toBe(0);
+  });
+
+  it('counts charges still in flight against their lease before assigning more to it', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    a.addLease('L1', 500);
+    a.addLease('L2', 400);
+    a.tryReserve(300, 0);
+    a.tryReserve(300, 0);
+    const first = a.settle(300, 300);
+    const second = a.settle(300, 300);
+    // Both cannot go to L1 (500): the second goes to L2, which has 400 free.
+    expect(first.map((c) => c.leaseId)).toEqual(['L1']);
+    expect(second.map((c) => c.leaseId)).toEqual(['L2']);
+    expect(a.available).toBe(300);
+  });
+
+  it('charges nothing for a zero cost', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    a.addLease('L1', 100);
+    a.tryReserve(50, 0);
+    expect(a.settle(50, 0)).toEqual([]);
+    expect(a.available).toBe(100);
+  });
+
+  it('returns what is left on a lease when it is removed', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    a.addLease('L1', 300);
+    a.tryReserve(100, 0);
+    for (const c of a.settle(100, 100)) a.charged(c);
+    expect(a.removeLease('L1')).toBe(200);
+    expect(a.leased).toBe(0);
+  });
+});

@@ -1,0 +1,146 @@
+import type { BudgetCharge, BudgetDefinition } from './budget.types.js';
+
+interface Lease {
+  /** What the database holds on the lease (mirrored: shrinks as charges are written). */
+  remaining: number;
+  /** Charges assigned to this lease whose ledger rows are not written yet. */
+  pending: number;
+}
+
+/**
+ * One replica's share of one budget for one period: the slices it leased from PostgreSQL, and
+ * what in-flight calls have reserved or settled out of them.
+ *
+ *   available = Σ over leases (remaining − pending) − reserved − unleased
+ *
+ * `reserved` is the worst-case cost of calls in flight. A settled cost is assigned to leases
+ * (`pending`) until its ledger row, which carries the charge, is written: never more to a lease
+ * than it has left, so the database can always apply the charge in full. The part of a cost
+ * that exceeds every lease (a call that cost more than its reservation) is `unleased`: charged
+ * to the budget as spent only. Everything here is synchronous and in memory: admission costs no
+ * database round trip.
+ */
+export class BudgetAccount {
+  private readonly leases = new Map<string, Lease>();
+  private reserved = 0;
+  private unleased = 0;
+  /** ms of the last reservation, for returning idle leases. */
+  lastUsed: number;
+  /** A lease request in flight (single-flight per account). */
+  refilling: Promise<void> | undefined;
+  /** After the database found nothing left to lease, do not ask again before this (ms). */
+  exhaustedUntil = 0;
+  /** Size of the last slice granted, for proactive refills. */
+  lastGrant = 0;
+
+  constructor(
+    /** Replaced in place when the definition changes (the bookkeeping stays). */
+    public budget: BudgetDefinition,
+    readonly periodStart: number,
+    readonly periodEnd: number,
+    now: number,
+  ) {
+    this.lastUsed = now;
+  }
+
+  /** Σ remaining over the leases (as the database has them). */
+  get leased(): number {
+    let total = 0;
+    for (const lease of this.leases.values()) total += lease.remaining;
+    return total;
+  }
+
+  get available(): number {
+    let free = 0;
+    for (const lease of this.leases.values()) free += lease.remaining - lease.pending;
+    return free - this.reserved - this.unleased;
+  }
+
+  get inFlight(): number {
+    return this.reserved;
+  }
+
+  /** Settled costs not yet written to the database. */
+  get pendingCharges(): number {
+    let total = this.unleased;
+    for (const lease of this.leases.values()) total += lease.pending;
+    return total;
+  }
+
+  leaseIds(): string[] {
+    return [...this.leases.keys()];
+  }
+
+  /** Reserves `amount` (micro-USD) if the leases cover it. */
+  tryReserve(amount: number, now: number): boolean {
+    if (amount > this.available) return false;
+    this.reserved += amount;
+    this.lastUsed = now;
+    return true;
+  }
+
+  release(amount: number): void {
+    this.reserved = Math.max(0, this.reserved - amount);
+  }
+
+  /**
+   * Replaces a reservation by the actual cost: assigns the cost to leases, most free first
+   * (splitting it when needed), and returns the charges to carry with the ledger record.
+   */
+  settle(reservedAmount: number, cost: number): BudgetCharge[] {
+    this.release(reservedAmount);
+    if (cost <= 0) return [];
+    const charges: BudgetCharge[] = [];
+    let left = cost;
+    const byFree = [...this.leases].sort(
+      (a, b) => b[1].remaining - b[1].pending - (a[1].remaining - a[1].pending),
+    );
+    for (const [leaseId, lease] of byFree) {
+      if (left === 0) break;
+      const take = Math.min(left, lease.remaining - lease.pending);
+      if (take <= 0) continue;
+      lease.pending += take;
+      left -= take;
+      charges.push({
+        budgetId: this.budget.id,
+        periodStart: this.periodStart,
+        leaseId,
+        amountMicroUsd: take,
+      });
+    }
+    if (left > 0) {
+      this.unleased += left;
+      charges.push({
+        budgetId: this.budget.id,
+        periodStart: this.periodStart,
+        leaseId: null,
+        amountMicroUsd: left,
+      });
+    }
+    return charges;
+  }
+
+  /** A charge reached the database: mirror what it did to the lease. */
+  charged(charge: BudgetCharge): void {
+    if (charge.leaseId === null) {
+      this.unleased = Math.max(0, this.unleased - charge.amountMicroUsd);
+      return;
+    }
+    const lease = this.leases.get(charge.leaseId);
+    if (!lease) return;
+    lease.pending = Math.max(0, lease.pending - charge.amountMicroUsd);
+    lease.remaining = Math.max(0, lease.remaining - charge.amountMicroUsd);
+  }
+
+  addLease(id: string, amount: number): void {
+    this.leases.set(id, { remaining: amount, pending: 0 });
+    this.lastGrant = amount;
+  }
+
+  /** Forgets a lease (returned, or lost to expiry); returns what was left on it. */
+  removeLease(id: string): number {
+    const lease = this.leases.get(id);
+    this.leases.delete(id);
+    return lease?.remaining ?? 0;
+  }
+}
