@@ -218,8 +218,7 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(1).default(14),
   }),
   REPLICA_ID: setting({
-    description:
-      'Name of this replica in snapshots and the live state.',
+    description: 'Name of this replica in snapshots and the live state.',
     defaultLabel: '<host name>-<pid>',
     schema: z
       .string()
