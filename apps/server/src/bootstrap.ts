@@ -1,11 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  builtinScenarioPath,
-  loadScenarioFile,
-  startProviderSim,
-  type ProviderSim,
-} from '@stilts/provider-sim';
+import type { ProviderSim } from '@stilts/provider-sim';
 import type { Logger } from 'pino';
 import { createApp } from './app.factory.js';
 import { closeGracefully } from './common/http/graceful-close.js';
@@ -120,6 +115,9 @@ export async function startStilts(
   if (config.STILTS_CONFIG) {
     seed = await readCatalogFile(config.STILTS_CONFIG, secrets, config);
   } else if (useSimulator) {
+    // Loaded only in demo mode: a gateway in front of real providers never holds the simulator.
+    const { builtinScenarioPath, loadScenarioFile, startProviderSim } =
+      await import('@stilts/provider-sim');
     const scenarioPath = config.SIM_SCENARIO ?? builtinScenarioPath('demo');
     const scenario = await loadScenarioFile(scenarioPath);
     simulator = await startProviderSim({ port: config.SIM_PORT, host: '127.0.0.1', scenario });
@@ -139,7 +137,7 @@ export async function startStilts(
   let database: ResolvedDatabase | undefined;
   let app: NestFastifyApplication;
   // OTLP trace export when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise no spans at all.
-  const tracing = startTracingFromEnv(env, logger);
+  const tracing = await startTracingFromEnv(env, logger);
   try {
     database = await resolveDatabase(config, logger);
     app = await createApp({

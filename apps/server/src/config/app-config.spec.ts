@@ -18,6 +18,20 @@ describe('loadConfig', () => {
     expect(config.OPENAI_API_KEY).toBeUndefined();
   });
 
+  it('bounds the heap growth setting and lets 0 restore V8 own heuristic', () => {
+    expect(loadConfig({}).HEAP_GROWING_PERCENT).toBe(25);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(/HEAP_GROWING_PERCENT/);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '12.5' })).toThrow(/HEAP_GROWING_PERCENT/);
+  });
+
+  it("shows a computed default by its label, not by this machine's value", () => {
+    const row = describeSettings()
+      .split('\n')
+      .find((line) => line.startsWith('| `REPLICA_ID`'));
+    expect(row).toContain('`<host name>-<pid>`');
+  });
+
   it('lists every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'eighty', MAX_ATTEMPTS: '0', LOG_LEVEL: 'loud' })).toThrow(
       ConfigError,

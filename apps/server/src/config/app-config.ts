@@ -37,6 +37,11 @@ export const SETTINGS = {
       'Log level: fatal, error, warn, info, debug (adds one access-log line per request), trace or silent.',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }),
+  HEAP_GROWING_PERCENT: setting({
+    description:
+      "How far V8's old generation may grow past the live heap before the next full collection, in percent (0: V8's own heuristic, which lets it grow up to 4x). Lower keeps peak memory near the live heap at a small CPU cost; see docs/performance.md.",
+    schema: z.coerce.number().int().min(0).max(400).default(25),
+  }),
   OTEL_EXPORTER_OTLP_ENDPOINT: setting({
     description:
       'OpenTelemetry collector, e.g. http://127.0.0.1:4318: spans are exported over OTLP (http/protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=http/json or grpc) when set, and not created at all when unset. The other standard OTEL_* variables (headers, sampler, service name) are honoured.',
