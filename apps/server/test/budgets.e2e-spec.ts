@@ -121,6 +121,38 @@ describe('hard budget caps', () => {
     );
   }, 60_000);
 
+  it('admits a burst of 100 concurrent requests on an ample budget this replica has not leased from yet', async () => {
+    h = await startDatabaseGatewayHarness({
+      scenario: scenarioOf({ a: { outputTokens: 20, latency: { kind: 'fixed', ms: 20 } } }),
+      catalog: (sim) => simCatalog(sim, { members: [{ id: 'a', ...PRICES }] }),
+    });
+    const harness = h;
+    const key = await newKey(harness, 'ample');
+    await harness.app
+      .get(BudgetsAdminService)
+      .create(
+        {
+          name: 'ample team',
+          scope: 'team',
+          scopeRef: key.teamId,
+          period: 'month',
+          amountUsd: '1000',
+        },
+        'test',
+      );
+    const client = clientFor(harness, key.secret);
+    const messages = [{ role: 'user' as const, content: 'Say something short.' }];
+    // Every request arrives before the first lease does: they share the lease requests, and
+    // the ones a first slice did not cover wait for the next instead of being refused.
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, () =>
+        client.chat.completions.create({ model: ROUTE, messages, max_tokens: 20 }),
+      ),
+    );
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused.map((r) => (r.reason as Error).message)).toEqual([]);
+  }, 60_000);
+
   it('degrades to the deployment under the price ceiling once spent, and says so in the headers', async () => {
     h = await startDatabaseGatewayHarness({
       scenario: scenarioOf({ premium: { outputTokens: 20 }, local: { outputTokens: 20 } }),

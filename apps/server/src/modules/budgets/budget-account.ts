@@ -26,8 +26,10 @@ export class BudgetAccount {
   private unleased = 0;
   /** ms of the last reservation, for returning idle leases. */
   lastUsed: number;
-  /** A lease request in flight (single-flight per account). */
-  refilling: Promise<void> | undefined;
+  /** A lease request in flight (single-flight per account); true when it got a slice. */
+  refilling: Promise<boolean> | undefined;
+  /** Sum of the reservations waiting for a lease to come in, so one lease can cover them all. */
+  waiting = 0;
   /** After the database found nothing left to lease, do not ask again before this (ms). */
   exhaustedUntil = 0;
   /** Size of the last slice granted, for proactive refills. */

@@ -31,6 +31,8 @@ import { BudgetsRepository } from './budgets.repository.js';
 const IDLE_MS = 30_000;
 /** After the database found nothing left to lease, wait this long before asking again. */
 const EXHAUSTED_BACKOFF_MS = 500;
+/** Lease requests one reservation may wait for before it is refused. */
+const MAX_REFILL_ROUNDS = 4;
 /** How often budget definitions are re-read without a NOTIFY. */
 const POLL_MS = 30_000;
 
@@ -203,9 +205,19 @@ export class BudgetsService
       const now = this.clock.now();
       const account = this.account(budget, now);
       let ok = amount === 0 || account.tryReserve(amount, now);
-      if (!ok) {
-        await this.refill(account, amount);
+      // Lease until this reservation fits, or the database has nothing more to lease. Concurrent
+      // waiters share each lease request, which is sized for all of them; one that a lease did
+      // not cover (others took it first) asks again rather than being refused with budget left.
+      for (let round = 0; !ok && round < MAX_REFILL_ROUNDS; round++) {
+        account.waiting += amount;
+        let granted: boolean;
+        try {
+          granted = await this.refill(account, amount);
+        } finally {
+          account.waiting -= amount;
+        }
         ok = account.tryReserve(amount, this.clock.now());
+        if (!granted) break;
       }
       if (!ok) {
         if (budget.action === 'degrade' && underCeiling(deployment, budget)) {
@@ -266,11 +278,11 @@ export class BudgetsService
   }
 
   /** Leases more of the account's budget (single-flight); resolves when the lease is in. */
-  private refill(account: BudgetAccount, need: number): Promise<void> {
-    if (this.clock.now() < account.exhaustedUntil) return Promise.resolve();
+  private refill(account: BudgetAccount, need: number): Promise<boolean> {
+    if (this.clock.now() < account.exhaustedUntil) return Promise.resolve(false);
     account.refilling ??= (async () => {
       try {
-        const want = Math.max(need * 10, account.lastGrant * 2, 1);
+        const want = Math.max(need * 10, account.lastGrant * 2, account.waiting * 2, 1);
         const lease = await this.repository.grantLease(
           account.budget.id,
           account.periodStart,
@@ -279,14 +291,19 @@ export class BudgetsService
           this.config.REPLICA_ID,
           this.config.BUDGET_LEASE_TTL_SECONDS,
         );
-        if (lease) account.addLease(lease.id, lease.amount);
-        else account.exhaustedUntil = this.clock.now() + EXHAUSTED_BACKOFF_MS;
+        if (lease) {
+          account.addLease(lease.id, lease.amount);
+          return true;
+        }
+        account.exhaustedUntil = this.clock.now() + EXHAUSTED_BACKOFF_MS;
+        return false;
       } catch (error) {
         // The database is unreachable: admit from what is already leased, nothing more.
         account.exhaustedUntil = this.clock.now() + EXHAUSTED_BACKOFF_MS;
         this.logger.warn(
           `could not lease budget ${account.budget.name}: ${(error as Error).message}`,
         );
+        return false;
       } finally {
         account.refilling = undefined;
       }
