@@ -220,7 +220,11 @@ describe('metrics', () => {
     async (resolution) => {
       const r = await metrics(`resolution=${resolution}&groupBy=deployment`);
       expect(r.status).toBe(200);
-      expect(r.body.source).toBe(`call_rollups_${resolution}`);
+      expect(r.body.source).toBe(
+        resolution === 'minute'
+          ? 'call_rollups_minute'
+          : `call_rollups_${resolution}_by_deployment`,
+      );
       const raw = await h.sql<{
         deployment_id: string;
         attempts: string;

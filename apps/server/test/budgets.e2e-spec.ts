@@ -128,18 +128,16 @@ describe('hard budget caps', () => {
     });
     const harness = h;
     const key = await newKey(harness, 'ample');
-    await harness.app
-      .get(BudgetsAdminService)
-      .create(
-        {
-          name: 'ample team',
-          scope: 'team',
-          scopeRef: key.teamId,
-          period: 'month',
-          amountUsd: '1000',
-        },
-        'test',
-      );
+    await harness.app.get(BudgetsAdminService).create(
+      {
+        name: 'ample team',
+        scope: 'team',
+        scopeRef: key.teamId,
+        period: 'month',
+        amountUsd: '1000',
+      },
+      'test',
+    );
     const client = clientFor(harness, key.secret);
     const messages = [{ role: 'user' as const, content: 'Say something short.' }];
     // Every request arrives before the first lease does: they share the lease requests, and

@@ -101,7 +101,11 @@ export const metricsResponseSchema = z.object({
   to: isoSchema,
   resolution: resolutionSchema,
   groupBy: metricsGroupBySchema,
-  /** Which rollup table answered (`call_rollups_minute|hour|day`). */
+  /**
+   * Which rollup table answered: `call_rollups_minute|hour|day`, or
+   * `call_rollups_hour|day_by_deployment` (over all keys) when the query neither splits nor
+   * filters by key.
+   */
   source: z.string(),
   series: z.array(metricsSeriesSchema),
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { LATENCY_BUCKET_COUNT, latencyBucketIndex } from '@stilts/routing';
 import { attemptRecord } from '../../../test/support/attempt-record.factory.js';
-import { rollUp } from './call-rollup.js';
+import { coarsen, HOUR_MS, rollUp } from './call-rollup.js';
 
 const T0 = Date.UTC(2026, 10, 24, 10, 15, 0);
 
@@ -65,5 +65,42 @@ describe('rollUp', () => {
 
   it('returns nothing for no records', () => {
     expect(rollUp([])).toEqual([]);
+  });
+});
+
+describe('coarsen', () => {
+  const records = [
+    attemptRecord({ startedAt: T0, apiKeyId: 'key-1', latencyMs: 120, costMicroUsd: 5 }),
+    attemptRecord({ startedAt: T0 + 20 * 60_000, apiKeyId: 'key-2', latencyMs: 900 }),
+    attemptRecord({ startedAt: T0 + 30 * 60_000, apiKeyId: null, outcome: 'timeout' }),
+    attemptRecord({ startedAt: T0 + 30 * 60_000, deploymentId: 'dep-b', costMicroUsd: 7 }),
+  ];
+
+  it('merges minutes into hours per key, or over all keys with mergeKeys', () => {
+    const minutes = rollUp(records);
+    const perKey = coarsen(minutes, HOUR_MS);
+    expect(perKey.map((r) => [r.deploymentId, r.apiKeyId, r.attempts])).toEqual([
+      ['dep-a', 'key-1', 1],
+      ['dep-a', 'key-2', 1],
+      ['dep-a', '', 1],
+      ['dep-b', '', 1],
+    ]);
+    const allKeys = coarsen(minutes, HOUR_MS, { mergeKeys: true });
+    expect(allKeys).toHaveLength(2);
+    const depA = allKeys.find((r) => r.deploymentId === 'dep-a');
+    expect(depA).toMatchObject({
+      minute: T0 - (T0 % HOUR_MS),
+      apiKeyId: '',
+      attempts: 3,
+      outcomes: expect.objectContaining({ success: 2, timeout: 1 }),
+      latencySumMs: 1_020,
+      costMicroUsd: 5 + 30 + 30,
+    });
+    const buckets = depA?.latencyBuckets ?? [];
+    expect(buckets[latencyBucketIndex(120)]).toBe(1);
+    expect(buckets[latencyBucketIndex(900)]).toBe(1);
+    expect(buckets.reduce((a, b) => a + b, 0)).toBe(2);
+    // The minute rows it was made from are left as they were.
+    expect(minutes.map((r) => r.apiKeyId)).toEqual(['key-1', 'key-2', '', '']);
   });
 });

@@ -107,18 +107,26 @@ export const DAY_MS = 86_400_000;
 /**
  * Merges rollup rows into buckets of `unitMs` (an hour, a UTC day): the increments of
  * `call_rollups_hour` and `call_rollups_day`, from the minute increments of the same batch.
+ * With `mergeKeys`, the rows of all API keys of a (bucket, route, deployment) are merged too
+ * (their `apiKeyId` becomes ''): the increments of the `_by_deployment` tables.
  * Pure; counters and histograms add up exactly.
  */
-export function coarsen(rows: readonly RollupRow[], unitMs: number): RollupRow[] {
+export function coarsen(
+  rows: readonly RollupRow[],
+  unitMs: number,
+  options: { readonly mergeKeys?: boolean } = {},
+): RollupRow[] {
   const out = new Map<string, RollupRow>();
   for (const r of rows) {
     const start = r.minute - (r.minute % unitMs);
-    const key = `${start}\u0000${r.route}\u0000${r.deploymentId}\u0000${r.apiKeyId}`;
+    const apiKeyId = options.mergeKeys ? '' : r.apiKeyId;
+    const key = `${start}\u0000${r.route}\u0000${r.deploymentId}\u0000${apiKeyId}`;
     const row = out.get(key);
     if (!row) {
       out.set(key, {
         ...r,
         minute: start,
+        apiKeyId,
         outcomes: { ...r.outcomes },
         latencyBuckets: [...r.latencyBuckets],
         ttftBuckets: [...r.ttftBuckets],

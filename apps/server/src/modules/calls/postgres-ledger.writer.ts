@@ -1,3 +1,4 @@
+import { LATENCY_BUCKET_COUNT } from '@stilts/routing';
 import type { Pool, PoolClient } from 'pg';
 import type { AttemptRecord } from './call-record.js';
 import { coarsen, DAY_MS, HOUR_MS, rollUp, type RollupRow } from './call-rollup.js';
@@ -7,7 +8,8 @@ import type { LedgerWriter } from './ledger-writer.js';
 /**
  * One INSERT per batch whatever its size: every column travels as one array parameter and
  * `unnest` turns them back into rows, so a batch never nears Postgres' 65,535-parameter limit
- * and the statement text is constant (planned once per connection).
+ * and the statement text is constant: a named prepared statement, parsed and planned once per
+ * connection (as are the rollup upserts).
  */
 const INSERT_RECORDS = `
 INSERT INTO call_records (
@@ -22,8 +24,18 @@ SELECT * FROM unnest(
 ON CONFLICT DO NOTHING
 RETURNING request_id, attempt`;
 
-const SUM_BUCKETS = (table: string, column: string): string =>
-  `(SELECT array_agg(a + b ORDER BY i) FROM unnest(${table}.${column}, EXCLUDED.${column}) WITH ORDINALITY AS u(a, b, i))`;
+/**
+ * Element-wise sum of the stored and the incoming histogram, written out bucket by bucket: a
+ * plain expression, where a subquery over `unnest ... WITH ORDINALITY` would run (and sort) once
+ * per updated row.
+ */
+const SUM_BUCKETS = (table: string, column: string): string => {
+  const sums = Array.from(
+    { length: LATENCY_BUCKET_COUNT },
+    (_, i) => `${table}.${column}[${i + 1}] + EXCLUDED.${column}[${i + 1}]`,
+  );
+  return `ARRAY[${sums.join(', ')}]`;
+};
 
 const COUNTERS = [
   'attempts',
@@ -47,15 +59,19 @@ const COUNTERS = [
   'cost_micro_usd',
 ];
 
-/** The rollup upsert into `table`, whose bucket-start column is `time` (minute, hour, day). */
-const upsertRollups = (table: string, time: string): string => `
+/**
+ * The rollup upsert into `table`, whose bucket-start column is `time` (minute, hour, day);
+ * `keyed` tables have an `api_key_id` column, the `_by_deployment` ones merge all keys (the
+ * statement then leaves `$4` unused, so every level takes the same parameters).
+ */
+const upsertRollups = (table: string, time: string, keyed: boolean): string => `
 INSERT INTO ${table} (
-  ${time}, route, deployment_id, api_key_id, attempts, first_attempts, successes, caller_errors,
-  rate_limited, server_errors, timeouts, connection_errors, malformed, misconfigured, interrupted,
-  aborted, streamed, latency_sum_ms, latency_buckets, ttft_count, ttft_sum_ms, ttft_buckets,
-  input_tokens, output_tokens, cost_micro_usd)
-SELECT bucket, route, deployment_id, api_key_id, attempts, first_attempts, successes,
+  ${time}, route, deployment_id,${keyed ? ' api_key_id,' : ''} attempts, first_attempts, successes,
   caller_errors, rate_limited, server_errors, timeouts, connection_errors, malformed,
+  misconfigured, interrupted, aborted, streamed, latency_sum_ms, latency_buckets, ttft_count,
+  ttft_sum_ms, ttft_buckets, input_tokens, output_tokens, cost_micro_usd)
+SELECT bucket, route, deployment_id,${keyed ? ' api_key_id,' : ''} attempts, first_attempts,
+  successes, caller_errors, rate_limited, server_errors, timeouts, connection_errors, malformed,
   misconfigured, interrupted, aborted, streamed, latency_sum_ms, latency_buckets::integer[],
   ttft_count, ttft_sum_ms, ttft_buckets::integer[], input_tokens, output_tokens, cost_micro_usd
 FROM unnest(
@@ -68,20 +84,40 @@ FROM unnest(
     caller_errors, rate_limited, server_errors, timeouts, connection_errors, malformed,
     misconfigured, interrupted, aborted, streamed, latency_sum_ms, latency_buckets, ttft_count,
     ttft_sum_ms, ttft_buckets, input_tokens, output_tokens, cost_micro_usd)
-ON CONFLICT (${time}, route, deployment_id, api_key_id) DO UPDATE SET
+ON CONFLICT (${time}, route, deployment_id${keyed ? ', api_key_id' : ''}) DO UPDATE SET
   ${COUNTERS.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(',\n  ')},
   latency_buckets = ${SUM_BUCKETS(table, 'latency_buckets')},
   ttft_buckets = ${SUM_BUCKETS(table, 'ttft_buckets')}`;
 
+interface RollupLevel {
+  /** The prepared statement's name. */
+  readonly name: string;
+  readonly sql: string;
+  /** The level's rows from the batch's minute rows. */
+  readonly of: (minutes: readonly RollupRow[]) => RollupRow[];
+}
+
+const level = (table: string, time: string, unitMs: number, keyed: boolean): RollupLevel => ({
+  name: `ledger_${table}`,
+  sql: upsertRollups(table, time, keyed),
+  of: (minutes) =>
+    unitMs === 0 && keyed ? [...minutes] : coarsen(minutes, unitMs, { mergeKeys: !keyed }),
+});
+
 /**
- * The three rollup levels, each upserted by the same flush: minute rows for the weights job
- * and short charts, hour and day rows so that week- and month-long charts read few rows.
+ * The rollup levels, each upserted by the same flush: minute rows for the weights job and short
+ * charts; hour and day rows so that week- and month-long charts read few rows, per key and
+ * (`_by_deployment`) over all keys, for the charts that do not split by key. Each statement is
+ * prepared under its `name` on every pooled connection that runs it. The order of this list is
+ * the order in which every flush takes the rows' locks.
  */
-const ROLLUP_LEVELS = [
-  { sql: upsertRollups('call_rollups_minute', 'minute'), unitMs: 0 },
-  { sql: upsertRollups('call_rollups_hour', 'hour'), unitMs: HOUR_MS },
-  { sql: upsertRollups('call_rollups_day', 'day'), unitMs: DAY_MS },
-] as const;
+const ROLLUP_LEVELS: readonly RollupLevel[] = [
+  level('call_rollups_minute', 'minute', 0, true),
+  level('call_rollups_hour', 'hour', HOUR_MS, true),
+  level('call_rollups_day', 'day', DAY_MS, true),
+  level('call_rollups_hour_by_deployment', 'hour', HOUR_MS, false),
+  level('call_rollups_day_by_deployment', 'day', DAY_MS, false),
+];
 
 function column<T>(records: readonly AttemptRecord[], pick: (r: AttemptRecord) => T): T[] {
   const out = new Array<T>(records.length);
@@ -97,10 +133,9 @@ const bucketLiteral = (buckets: readonly number[]): string => `{${buckets.join('
 
 /**
  * Writes attempt records to `call_records` and their rollups to `call_rollups_minute`, `_hour`
- * and `_day` in one
- * transaction. Idempotent: records are keyed by (request_id, attempt, started_at), and only the
- * records this statement actually inserted are added to the rollups, so a replay never counts
- * twice.
+ * and `_day` (and the hour and day rollups over all keys) in one transaction. Idempotent: records are keyed by (request_id, attempt,
+ * started_at), and only the records this statement actually inserted are added to the rollups,
+ * so a replay never counts twice.
  */
 export class PostgresLedgerWriter implements LedgerWriter {
   constructor(
@@ -123,11 +158,10 @@ export class PostgresLedgerWriter implements LedgerWriter {
       const inserted = await this.insertRecords(client, records);
       const rows = rollUp(inserted);
       if (rows.length > 0) {
-        // Minute, then hour, then day, each in a fixed row order: every replica takes the
-        // rollup rows' locks in the same order, so concurrent flushes never deadlock.
+        // Level after level, each in a fixed row order: every replica takes the rollup rows'
+        // locks in the same order, so concurrent flushes never deadlock.
         for (const level of ROLLUP_LEVELS) {
-          const levelRows = level.unitMs === 0 ? rows : coarsen(rows, level.unitMs);
-          await this.upsertRollups(client, level.sql, levelRows.sort(lockOrder));
+          await this.upsertRollups(client, level.name, level.sql, level.of(rows).sort(lockOrder));
         }
       }
       if (inserted.length > 0) await this.hooks.runInTransaction(client, inserted);
@@ -151,27 +185,31 @@ export class PostgresLedgerWriter implements LedgerWriter {
     client: PoolClient,
     records: readonly AttemptRecord[],
   ): Promise<AttemptRecord[]> {
-    const result = await client.query<{ request_id: string; attempt: number }>(INSERT_RECORDS, [
-      column(records, (r) => r.requestId),
-      column(records, (r) => r.attempt),
-      column(records, (r) => new Date(r.startedAt)),
-      column(records, (r) => r.route),
-      column(records, (r) => r.deploymentId),
-      column(records, (r) => r.providerId),
-      column(records, (r) => r.apiKeyId),
-      column(records, (r) => r.outcome),
-      column(records, (r) => r.httpStatus),
-      column(records, (r) => r.errorType),
-      column(records, (r) => r.latencyMs),
-      column(records, (r) => r.ttftMs),
-      column(records, (r) => r.inputTokens),
-      column(records, (r) => r.outputTokens),
-      column(records, (r) => r.costMicroUsd),
-      column(records, (r) => r.propensity),
-      column(records, (r) => r.snapshotVersion),
-      column(records, (r) => r.streamed),
-      column(records, (r) => (r.plan ? JSON.stringify(r.plan) : null)),
-    ]);
+    const result = await client.query<{ request_id: string; attempt: number }>({
+      name: 'ledger_insert_records',
+      text: INSERT_RECORDS,
+      values: [
+        column(records, (r) => r.requestId),
+        column(records, (r) => r.attempt),
+        column(records, (r) => new Date(r.startedAt)),
+        column(records, (r) => r.route),
+        column(records, (r) => r.deploymentId),
+        column(records, (r) => r.providerId),
+        column(records, (r) => r.apiKeyId),
+        column(records, (r) => r.outcome),
+        column(records, (r) => r.httpStatus),
+        column(records, (r) => r.errorType),
+        column(records, (r) => r.latencyMs),
+        column(records, (r) => r.ttftMs),
+        column(records, (r) => r.inputTokens),
+        column(records, (r) => r.outputTokens),
+        column(records, (r) => r.costMicroUsd),
+        column(records, (r) => r.propensity),
+        column(records, (r) => r.snapshotVersion),
+        column(records, (r) => r.streamed),
+        column(records, (r) => (r.plan ? JSON.stringify(r.plan) : null)),
+      ],
+    });
     if (result.rows.length === records.length) return records as AttemptRecord[];
     // Each inserted key counts once, even if the batch carried a record twice.
     const inserted = new Set(result.rows.map((row) => `${row.request_id}\u0000${row.attempt}`));
@@ -180,36 +218,41 @@ export class PostgresLedgerWriter implements LedgerWriter {
 
   private async upsertRollups(
     client: PoolClient,
-    sql: string,
+    name: string,
+    text: string,
     rows: readonly RollupRow[],
   ): Promise<void> {
-    await client.query(sql, [
-      rollupColumn(rows, (r) => new Date(r.minute)),
-      rollupColumn(rows, (r) => r.route),
-      rollupColumn(rows, (r) => r.deploymentId),
-      rollupColumn(rows, (r) => r.apiKeyId),
-      rollupColumn(rows, (r) => r.attempts),
-      rollupColumn(rows, (r) => r.firstAttempts),
-      rollupColumn(rows, (r) => r.outcomes.success),
-      rollupColumn(rows, (r) => r.outcomes.caller_error),
-      rollupColumn(rows, (r) => r.outcomes.rate_limited),
-      rollupColumn(rows, (r) => r.outcomes.server_error),
-      rollupColumn(rows, (r) => r.outcomes.timeout),
-      rollupColumn(rows, (r) => r.outcomes.connection_error),
-      rollupColumn(rows, (r) => r.outcomes.malformed),
-      rollupColumn(rows, (r) => r.outcomes.misconfigured),
-      rollupColumn(rows, (r) => r.outcomes.interrupted),
-      rollupColumn(rows, (r) => r.outcomes.aborted),
-      rollupColumn(rows, (r) => r.streamed),
-      rollupColumn(rows, (r) => r.latencySumMs),
-      rollupColumn(rows, (r) => bucketLiteral(r.latencyBuckets)),
-      rollupColumn(rows, (r) => r.ttftCount),
-      rollupColumn(rows, (r) => r.ttftSumMs),
-      rollupColumn(rows, (r) => bucketLiteral(r.ttftBuckets)),
-      rollupColumn(rows, (r) => r.inputTokens),
-      rollupColumn(rows, (r) => r.outputTokens),
-      rollupColumn(rows, (r) => r.costMicroUsd),
-    ]);
+    await client.query({
+      name,
+      text,
+      values: [
+        rollupColumn(rows, (r) => new Date(r.minute)),
+        rollupColumn(rows, (r) => r.route),
+        rollupColumn(rows, (r) => r.deploymentId),
+        rollupColumn(rows, (r) => r.apiKeyId),
+        rollupColumn(rows, (r) => r.attempts),
+        rollupColumn(rows, (r) => r.firstAttempts),
+        rollupColumn(rows, (r) => r.outcomes.success),
+        rollupColumn(rows, (r) => r.outcomes.caller_error),
+        rollupColumn(rows, (r) => r.outcomes.rate_limited),
+        rollupColumn(rows, (r) => r.outcomes.server_error),
+        rollupColumn(rows, (r) => r.outcomes.timeout),
+        rollupColumn(rows, (r) => r.outcomes.connection_error),
+        rollupColumn(rows, (r) => r.outcomes.malformed),
+        rollupColumn(rows, (r) => r.outcomes.misconfigured),
+        rollupColumn(rows, (r) => r.outcomes.interrupted),
+        rollupColumn(rows, (r) => r.outcomes.aborted),
+        rollupColumn(rows, (r) => r.streamed),
+        rollupColumn(rows, (r) => r.latencySumMs),
+        rollupColumn(rows, (r) => bucketLiteral(r.latencyBuckets)),
+        rollupColumn(rows, (r) => r.ttftCount),
+        rollupColumn(rows, (r) => r.ttftSumMs),
+        rollupColumn(rows, (r) => bucketLiteral(r.ttftBuckets)),
+        rollupColumn(rows, (r) => r.inputTokens),
+        rollupColumn(rows, (r) => r.outputTokens),
+        rollupColumn(rows, (r) => r.costMicroUsd),
+      ],
+    });
   }
 }
 

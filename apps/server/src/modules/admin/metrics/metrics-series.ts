@@ -46,12 +46,16 @@ export function addCounts(a: MetricsCounts, b: MetricsCounts): MetricsCounts {
   a.requests += b.requests;
   for (const k of Object.keys(a.outcomes) as AttemptOutcome[]) a.outcomes[k] += b.outcomes[k];
   a.latencySumMs += b.latencySumMs;
-  b.latencyBuckets.forEach((n, i) => (a.latencyBuckets[i] = (a.latencyBuckets[i] ?? 0) + n));
-  b.ttftBuckets.forEach((n, i) => (a.ttftBuckets[i] = (a.ttftBuckets[i] ?? 0) + n));
+  addInto(a.latencyBuckets, b.latencyBuckets);
+  addInto(a.ttftBuckets, b.ttftBuckets);
   a.inputTokens += b.inputTokens;
   a.outputTokens += b.outputTokens;
   a.costMicroUsd += b.costMicroUsd;
   return a;
+}
+
+function addInto(a: number[], b: readonly number[]): void {
+  for (let i = 0; i < b.length; i++) a[i] = (a[i] ?? 0) + (b[i] as number);
 }
 
 const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
@@ -106,6 +110,8 @@ export function buildSeries(
   return [...byKey].map(([key, s]) => ({
     key,
     total: toPoint(s.total),
-    points: s.points.sort((a, b) => a.t.localeCompare(b.t)),
+    // ISO-8601 UTC timestamps of one format sort chronologically as plain strings: no need
+    // for a collation-aware `localeCompare`.
+    points: s.points.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)),
   }));
 }

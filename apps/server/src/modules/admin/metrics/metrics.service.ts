@@ -7,7 +7,7 @@ import {
 } from '@stilts/admin-contract';
 import { DatabaseService } from '../../database/database.service.js';
 import { buildSeries, type MetricsCounts } from './metrics-series.js';
-import { MetricsRepository, type MetricsRow } from './metrics.repository.js';
+import { MetricsRepository, parseBuckets, type MetricsRow } from './metrics.repository.js';
 
 function countsOf(r: MetricsRow): MetricsCounts {
   const n = Number;
@@ -27,19 +27,13 @@ function countsOf(r: MetricsRow): MetricsCounts {
       aborted: n(r.aborted),
     },
     latencySumMs: n(r.latency_sum_ms),
-    latencyBuckets: r.latency_buckets.map(n),
-    ttftBuckets: r.ttft_buckets.map(n),
+    latencyBuckets: parseBuckets(r.latency_buckets),
+    ttftBuckets: parseBuckets(r.ttft_buckets),
     inputTokens: n(r.input_tokens),
     outputTokens: n(r.output_tokens),
     costMicroUsd: n(r.cost_micro_usd),
   };
 }
-
-const TABLE: Readonly<Record<Resolution, string>> = {
-  minute: 'call_rollups_minute',
-  hour: 'call_rollups_hour',
-  day: 'call_rollups_day',
-};
 
 /** Time series for the dashboard, from the rollup table of the asked resolution. */
 @Injectable()
@@ -63,7 +57,7 @@ export class MetricsService {
     // Whole buckets: from rounded down, to rounded up (UTC; days start at 00:00 UTC).
     const fromMs = Math.floor(Date.parse(query.from) / unit) * unit;
     const toMs = Math.ceil(Date.parse(query.to) / unit) * unit;
-    const rows = await this.repository.series({
+    const selection = {
       resolution: query.resolution,
       groupBy: query.groupBy,
       fromMs,
@@ -71,13 +65,14 @@ export class MetricsService {
       route: query.route,
       deploymentId: query.deploymentId,
       apiKeyId: query.apiKeyId,
-    });
+    };
+    const rows = await this.repository.series(selection);
     return {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       resolution: query.resolution,
       groupBy: query.groupBy,
-      source: TABLE[query.resolution],
+      source: MetricsRepository.source(selection),
       series: buildSeries(rows.map((r) => ({ t: r.t.getTime(), key: r.key, counts: countsOf(r) }))),
     };
   }

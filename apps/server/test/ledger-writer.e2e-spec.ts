@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AttemptOutcome, AttemptRecord } from '../src/modules/calls/call-record.js';
+import {
+  coarsen,
+  DAY_MS,
+  HOUR_MS,
+  rollUp,
+  type RollupRow,
+} from '../src/modules/calls/call-rollup.js';
+import { PostgresLedgerWriter } from '../src/modules/calls/postgres-ledger.writer.js';
+import { attemptRecord } from './support/attempt-record.factory.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+// Two minutes either side of a UTC midnight: records fall in five minutes, two hours and two
+// days, so every rollup level has rows that several batches add to.
+const T0 = Date.UTC(2026, 10, 24, 23, 58, 0);
+const SPAN_MS = 4 * 60_000;
+const OUTCOMES: readonly AttemptOutcome[] = ['success', 'success', 'success', 'server_error'];
+
+/** Deterministic records over routes x deployments x keys, with latencies in many buckets. */
+function records(count: number): AttemptRecord[] {
+  let seed = 12_345;
+  const next = (n: number): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return Math.floor(seed / 65_536) % n; // the high bits: an LCG's low bits cycle
+  };
+  return Array.from({ length: count }, (_, i) => {
+    const outcome = OUTCOMES[next(OUTCOMES.length)] as AttemptOutcome;
+    const streamed = next(3) === 0;
+    return attemptRecord({
+      attempt: next(10) === 0 ? 2 : 1,
+      startedAt: T0 + Math.floor((i * SPAN_MS) / count),
+      route: `route-${next(2)}`,
+      deploymentId: `dep-${next(2)}`,
+      apiKeyId: [null, 'key-1', 'key-2'][next(3)] ?? null,
+      outcome,
+      latencyMs: 1 + next(20_000),
+      ttftMs: streamed ? next(3_000) : null,
+      streamed,
+      inputTokens: next(1_000),
+      outputTokens: next(500),
+      costMicroUsd: next(100_000),
+    });
+  });
+}
+
+/** Batches that each touch most rollup rows of every level: every `n`-th record. */
+function interleaved<T>(items: readonly T[], n: number): T[][] {
+  return Array.from({ length: n }, (_, k) => items.filter((_, i) => i % n === k));
+}
+
+interface StoredRollup {
+  t: Date;
+  route: string;
+  deployment_id: string;
+  api_key_id: string;
+  attempts: number;
+  first_attempts: number;
+  successes: number;
+  server_errors: number;
+  streamed: number;
+  latency_sum_ms: string;
+  latency_buckets: number[];
+  ttft_count: number;
+  ttft_sum_ms: string;
+  ttft_buckets: number[];
+  input_tokens: string;
+  output_tokens: string;
+  cost_micro_usd: string;
+}
+
+/** A rollup row as the table should hold it, in the shape the query below returns. */
+function expected(r: RollupRow): Record<string, unknown> {
+  return {
+    t: new Date(r.minute).toISOString(),
+    key: `${r.route} ${r.deploymentId} ${r.apiKeyId}`,
+    attempts: r.attempts,
+    first_attempts: r.firstAttempts,
+    successes: r.outcomes.success,
+    server_errors: r.outcomes.server_error,
+    streamed: r.streamed,
+    latency_sum_ms: String(r.latencySumMs),
+    latency_buckets: r.latencyBuckets,
+    ttft_count: r.ttftCount,
+    ttft_sum_ms: String(r.ttftSumMs),
+    ttft_buckets: r.ttftBuckets,
+    input_tokens: String(r.inputTokens),
+    output_tokens: String(r.outputTokens),
+    cost_micro_usd: String(r.costMicroUsd),
+  };
+}
+
+const allKeys = { mergeKeys: true };
+const LEVELS = [
+  { table: 'call_rollups_minute', time: 'minute', of: (rows: RollupRow[]) => rows },
+  { table: 'call_rollups_hour', time: 'hour', of: (rows: RollupRow[]) => coarsen(rows, HOUR_MS) },
+  { table: 'call_rollups_day', time: 'day', of: (rows: RollupRow[]) => coarsen(rows, DAY_MS) },
+  {
+    table: 'call_rollups_hour_by_deployment',
+    time: 'hour',
+    of: (rows: RollupRow[]) => coarsen(rows, HOUR_MS, allKeys),
+  },
+  {
+    table: 'call_rollups_day_by_deployment',
+    time: 'day',
+    of: (rows: RollupRow[]) => coarsen(rows, DAY_MS, allKeys),
+  },
+] as const;
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ poolSize: 4 });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function stored(table: string, time: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.dataSource.query<StoredRollup[]>(
+    `SELECT ${time} AS t, route, deployment_id, ${table.endsWith('_by_deployment') ? "''" : 'api_key_id'} AS api_key_id, attempts, first_attempts, successes,
+            server_errors, streamed, latency_sum_ms, latency_buckets, ttft_count, ttft_sum_ms,
+            ttft_buckets, input_tokens, output_tokens, cost_micro_usd
+       FROM ${table}`,
+  );
+  return rows.map(({ t, route, deployment_id, api_key_id, ...rest }) => ({
+    t: t.toISOString(),
+    key: `${route} ${deployment_id} ${api_key_id}`,
+    ...rest,
+  }));
+}
+
+const byTimeAndKey = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
+  `${String(a.t)} ${String(a.key)}` < `${String(b.t)} ${String(b.key)}` ? -1 : 1;
+
+describe('the rollup tables', () => {
+  it('leave room in their pages, so that flushes update rows in place (HOT)', async () => {
+    const rows = await db.dataSource.query<{ relname: string; reloptions: string[] | null }[]>(
+      `SELECT c.relname, c.reloptions FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname LIKE 'call_rollups_%' AND c.relkind = 'r'
+        ORDER BY c.relname`,
+      [db.schema],
+    );
+    expect(rows).toEqual([
+      { relname: 'call_rollups_day', reloptions: ['fillfactor=50'] },
+      { relname: 'call_rollups_day_by_deployment', reloptions: ['fillfactor=50'] },
+      { relname: 'call_rollups_hour', reloptions: ['fillfactor=50'] },
+      { relname: 'call_rollups_hour_by_deployment', reloptions: ['fillfactor=50'] },
+      { relname: 'call_rollups_minute', reloptions: ['fillfactor=70'] },
+    ]);
+  });
+});
+
+describe('PostgresLedgerWriter', () => {
+  const all = records(3_000);
+  const batches = interleaved(all, 12);
+
+  it('writes concurrent batches that share rollup rows without deadlocking, every level exact', async () => {
+    const writer = new PostgresLedgerWriter(db.database.pool);
+    // Four connections, twelve batches, each batch adding to nearly every minute, hour and day
+    // row: the writers queue on each other's row locks, in one order, and all commit.
+    const inserted = await Promise.all(batches.map((batch) => writer.write(batch)));
+    expect(inserted.reduce((a, b) => a + b, 0)).toBe(all.length);
+
+    const minutes = rollUp(all);
+    for (const level of LEVELS) {
+      const want = level.of(minutes).map(expected).sort(byTimeAndKey);
+      const got = (await stored(level.table, level.time)).sort(byTimeAndKey);
+      expect({ table: level.table, rows: got }).toEqual({ table: level.table, rows: want });
+    }
+    // 2 hours and 2 days x 2 routes x 2 deployments, x 3 keys (none, key-1, key-2) where keyed.
+    expect(LEVELS.map((l) => l.of(minutes).length)).toEqual([expect.any(Number), 24, 24, 8, 8]);
+  });
+
+  it('adds nothing when batches are replayed, whole or mixed with new records', async () => {
+    const writer = new PostgresLedgerWriter(db.database.pool);
+    const before = await Promise.all(LEVELS.map((l) => stored(l.table, l.time)));
+    const replayed = await Promise.all(batches.slice(0, 4).map((batch) => writer.write(batch)));
+    expect(replayed).toEqual([0, 0, 0, 0]);
+    expect(await Promise.all(LEVELS.map((l) => stored(l.table, l.time)))).toEqual(before);
+
+    // A batch of three old records and one new one counts the new one only, at every level.
+    const fresh = attemptRecord({
+      startedAt: T0 + 30_000,
+      route: 'route-0',
+      deploymentId: 'dep-0',
+    });
+    expect(await writer.write([...all.slice(0, 3), fresh])).toBe(1);
+    const minutes = rollUp([...all, fresh]);
+    for (const level of LEVELS) {
+      const want = level.of(minutes).map(expected).sort(byTimeAndKey);
+      expect((await stored(level.table, level.time)).sort(byTimeAndKey)).toEqual(want);
+    }
+  });
+});
