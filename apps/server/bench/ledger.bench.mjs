@@ -39,7 +39,7 @@ import { readMemory, resetPeakRss, startCpuWindow } from './support/process-stat
 import { scenarioPath, startProviderSimProcess } from './support/provider-sim-process.mjs';
 import { benchSchemaName, dropSchema, withSchemaClient } from './support/schema.mjs';
 import { median, quantile, relativeChange, sum } from './support/stats.mjs';
-import { readStiltsApiKey, startStiltsProcess } from './support/stilts-process.mjs';
+import { startStiltsProcess } from './support/stilts-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DOC = path.join(ROOT, 'docs/performance.md');
@@ -459,15 +459,16 @@ async function runRound({ db, options, cleanup, tmp, config, recording, index, r
       ...config.env,
     },
     nodeArgs,
+    // A fresh schema: Stilts creates a development API key on start and saves it in STILTS_HOME.
+    awaitCredentials: true,
   });
   const stopIt = cleanup.add(`stop gateway ${stilts.pid}`, () => stilts.stop(10_000));
   try {
     const body = chatBody(config.route);
-    // Builds that enforce API keys create one on first start; use it (it is never printed).
-    const apiKey = await readStiltsApiKey(home);
+    // The gateway requires an API key; send the one it created (it is never printed).
     const headers = {
       'content-type': 'application/json',
-      ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+      authorization: `Bearer ${stilts.credentials.apiKey}`,
     };
     // One request first: the route works and answers from the simulator.
     const probe = await fetch(`${stilts.url}/v1/chat/completions`, {

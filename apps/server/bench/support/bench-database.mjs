@@ -1,6 +1,7 @@
 // The PostgreSQL a benchmark writes to: DATABASE_URL when set, otherwise an embedded server
 // started the way Stilts starts its own (same binaries, same settings), in a temporary
 // STILTS_HOME that is deleted afterwards.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,4 +89,51 @@ export async function openBenchDatabase(env = process.env) {
     await rm(home, { recursive: true, force: true });
     throw error;
   }
+}
+
+async function withClient(url, fn) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates an empty database `stilts_bench_<12 hex>` on the server of `url` (same user), for one
+ * process under test: its `pg_stat_database` row then counts that process's transactions and
+ * nobody else's (other runs, other databases). Returns `{ name, url, drop() }`; `drop()`
+ * disconnects whoever is still connected.
+ */
+export async function createScratchDatabase(url) {
+  const name = `stilts_bench_${randomBytes(6).toString('hex')}`;
+  await withClient(url, (client) => client.query(`CREATE DATABASE ${name}`));
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  return {
+    name,
+    url: scratch.toString(),
+    drop: () =>
+      withClient(url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
+}
+
+/**
+ * Transactions (committed + rolled back) and rows inserted in database `name` so far, from
+ * `pg_stat_database`, read on `client` (connected to another database). A backend publishes its
+ * counts when a transaction ends, at most once a second (an idle one within ~10 s), so compare
+ * readings taken while the process under test is busy, seconds apart.
+ */
+export async function databaseActivity(client, name) {
+  const { rows } = await client.query(
+    `SELECT (xact_commit + xact_rollback)::bigint AS transactions, tup_inserted::bigint AS inserted
+       FROM pg_stat_database WHERE datname = $1`,
+    [name],
+  );
+  return {
+    transactions: Number(rows[0]?.transactions ?? Number.NaN),
+    inserted: Number(rows[0]?.inserted ?? Number.NaN),
+  };
 }

@@ -59,3 +59,88 @@ export function profileShares(file, patterns, window = {}) {
   );
   return { busyMs: busyUs / 1000, gcMs: gcUs / 1000, shares };
 }
+
+/** The samples of a parsed profile taken in `window`: `{ node, us }` (a node and its time). */
+function* samplesIn(profile, nodes, window = {}) {
+  const fromUs = window.fromUs ?? -Infinity;
+  const toUs = window.toUs ?? Infinity;
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    if (at < fromUs || at > toUs) continue;
+    yield { node: nodes.get(profile.samples[i]), us };
+  }
+}
+
+/** "file.js:12" relative to `root` (a file URL or path prefix), or the bare URL. */
+function location(callFrame, root) {
+  let url = callFrame.url ?? '';
+  if (!url) return '';
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) url = url.slice(nm + 1);
+  else if (root && url.startsWith(root)) url = url.slice(root.length).replace(/^\/+/, '');
+  else url = url.replace(/^file:\/\//, '');
+  return `${url}:${callFrame.lineNumber + 1}`;
+}
+
+function frameName(node, root) {
+  const fn = node.callFrame.functionName || '(anonymous)';
+  const where = location(node.callFrame, root);
+  return where ? `${fn} ${where}` : fn;
+}
+
+/**
+ * The functions with the most self time in a .cpuprofile (optionally only the samples in
+ * `window`, see {@link profileShares}): `{ totalMs, frames: [{ name, selfMs, share }] }`, the
+ * top `limit` by self time, where `name` is "function file:line" (paths relative to `root`, or
+ * from `node_modules/`), `share` a fraction of `totalMs`: all main-thread time except idle —
+ * "(garbage collector)" and "(program)" (V8 and native work outside JS) included as frames.
+ */
+export function topSelfFrames(file, { window, limit = 20, root } = {}) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  let totalUs = 0;
+  for (const { node, us } of samplesIn(profile, nodes, window)) {
+    if (node.callFrame.functionName === '(idle)') continue;
+    totalUs += us;
+    const name = frameName(node, root);
+    selfUs.set(name, (selfUs.get(name) ?? 0) + us);
+  }
+  const frames = [...selfUs]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([name, us]) => ({ name, selfMs: us / 1000, share: totalUs > 0 ? us / totalUs : 0 }));
+  return { totalMs: totalUs / 1000, frames };
+}
+
+/**
+ * The profile as folded stacks ("root;caller;callee <µs>" per line, idle left out), the input
+ * of flamegraph.pl, inferno and speedscope; `window` and `root` as in {@link topSelfFrames}.
+ */
+export function foldedStacks(file, { window, root } = {}) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const stacks = new Map();
+  const stackOf = (id) => {
+    let stack = stacks.get(id);
+    if (stack !== undefined) return stack;
+    const node = nodes.get(id);
+    const name = frameName(node, root).replaceAll(';', ',');
+    const up = parent.get(id);
+    // V8's "(root)" node is the top of every stack: leave it out.
+    stack = up === undefined ? '' : stackOf(up) ? `${stackOf(up)};${name}` : name;
+    stacks.set(id, stack);
+    return stack;
+  };
+  const weights = new Map();
+  for (const { node, us } of samplesIn(profile, nodes, window)) {
+    if (node.callFrame.functionName === '(idle)' || us <= 0) continue;
+    const stack = stackOf(node.id);
+    weights.set(stack, (weights.get(stack) ?? 0) + us);
+  }
+  return [...weights].map(([stack, us]) => `${stack} ${Math.round(us)}`).join('\n') + '\n';
+}

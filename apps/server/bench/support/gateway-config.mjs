@@ -16,26 +16,49 @@ export async function writeGatewayConfig(
   dir,
   { baseUrl, providerId = 'sim-openai', model = 'gpt-4o-mini', route = 'bench-chat' },
 ) {
-  const deploymentId = `${providerId}/${model}`;
+  const config = await writeMultiRouteGatewayConfig(dir, [{ route, providerId, baseUrl, model }]);
+  return { ...config, route, deploymentId: config.routes[0].deploymentId };
+}
+
+/**
+ * Writes `<dir>/stilts.config.json` with one route per entry of `routes`
+ * (`{ route, providerId, baseUrl, model = 'gpt-4o-mini' }`), each to its own OpenAI-compatible
+ * provider (e.g. simulator providers that behave differently) and one deployment of it. Every
+ * provider uses the key in {@link SIM_KEY_ENV}. Returns `{ path, routes, env }`, `routes` with
+ * each entry's `deploymentId`.
+ */
+export async function writeMultiRouteGatewayConfig(dir, routes) {
+  const entries = routes.map((r) => ({
+    ...r,
+    model: r.model ?? 'gpt-4o-mini',
+    deploymentId: `${r.providerId}/${r.model ?? 'gpt-4o-mini'}`,
+  }));
   const config = {
-    providers: [{ id: providerId, kind: 'openai', baseUrl, apiKeyEnv: SIM_KEY_ENV }],
-    deployments: [
-      {
-        id: deploymentId,
-        provider: providerId,
-        model,
-        inputPricePerMillionUsd: '0.15',
-        outputPricePerMillionUsd: '0.60',
-      },
-    ],
-    routes: [{ name: route, strategy: 'static', deployments: [{ deployment: deploymentId }] }],
+    providers: entries.map((r) => ({
+      id: r.providerId,
+      kind: 'openai',
+      baseUrl: r.baseUrl,
+      apiKeyEnv: SIM_KEY_ENV,
+    })),
+    deployments: entries.map((r) => ({
+      id: r.deploymentId,
+      provider: r.providerId,
+      model: r.model,
+      inputPricePerMillionUsd: '0.15',
+      outputPricePerMillionUsd: '0.60',
+    })),
+    routes: entries.map((r) => ({
+      name: r.route,
+      strategy: 'static',
+      deployments: [{ deployment: r.deploymentId }],
+    })),
   };
   const file = path.join(dir, 'stilts.config.json');
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
-  return { path: file, route, deploymentId, env: { [SIM_KEY_ENV]: SIM_OPENAI_KEY } };
+  return { path: file, routes: entries, env: { [SIM_KEY_ENV]: SIM_OPENAI_KEY } };
 }
 
-/** A small non-streamed chat completion request body for `route`. */
+/** A small chat completion request body for `route` (a route name, or a model upstream). */
 export function chatBody(route, { stream = false } = {}) {
   return JSON.stringify({
     model: route,

@@ -10,11 +10,14 @@ function headerValue(headers, name) {
 }
 
 /**
- * Drives `url` for `durationSec` seconds — as fast as the server answers, or at `rate`
- * requests/s in total (latencies then corrected for coordinated omission) — and resolves with
- * `{ requests, rps, p50Ms, p90Ms, p99Ms, maxMs, meanMs, ok, non2xx, errors, timeouts, durationSec }`
- * where `requests` counts completed responses (any status) and `rps` is requests / duration.
- * `onResponse(status, headers)` is called for every response (e.g. to collect request ids).
+ * Drives `url` for `durationSec` seconds (or, with `amount`, until that many requests were
+ * sent) — as fast as the server answers, or at `rate` requests/s in total (latencies then
+ * corrected for coordinated omission) — and resolves with
+ * `{ requests, rps, p50Ms, p90Ms, p99Ms, maxMs, meanMs, ok, non2xx, errors, timeouts, durationSec,
+ * statusCodes }` where `requests` counts completed responses (any status), `rps` is requests /
+ * duration and `statusCodes` maps each status seen to its count.
+ * `onResponse(status, headers, body)` is called for every response (e.g. to collect request
+ * ids; autocannon then also collects each body).
  */
 export async function runLoad({
   url,
@@ -27,14 +30,13 @@ export async function runLoad({
   pipelining = 1,
   timeoutSec = 30,
   rate,
+  amount,
   onResponse,
 }) {
   const request = { method, path, headers, body };
   if (onResponse) {
-    request.onResponse = (status, _body, _context, responseHeaders) =>
-      onResponse(status, {
-        get: (name) => headerValue(responseHeaders, name.toLowerCase()),
-      });
+    request.onResponse = (status, body, _context, responseHeaders) =>
+      onResponse(status, { get: (name) => headerValue(responseHeaders, name.toLowerCase()) }, body);
   }
   const result = await autocannon({
     url,
@@ -44,6 +46,7 @@ export async function runLoad({
     timeout: timeoutSec,
     requests: [request],
     ...(rate ? { overallRate: rate } : {}),
+    ...(amount ? { amount } : {}),
   });
   const ok = result['2xx'];
   const requests = ok + result.non2xx;
@@ -60,5 +63,8 @@ export async function runLoad({
     errors: result.errors,
     timeouts: result.timeouts,
     durationSec: result.duration,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count]),
+    ),
   };
 }

@@ -1,5 +1,7 @@
 // Runs the provider simulator CLI (`apps/provider-sim/dist/cli.js`) as its own process on
 // 127.0.0.1, so a gateway under test never shares its CPU with the upstream it calls.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnWithLines } from './child-process.mjs';
 
@@ -10,6 +12,16 @@ export const PROVIDER_SIM_CLI = fileURLToPath(
 /** A bundled scenario file, e.g. `scenarioPath('healthy')`. */
 export function scenarioPath(name) {
   return fileURLToPath(new URL(`../../../provider-sim/scenarios/${name}.json`, import.meta.url));
+}
+
+/**
+ * Writes `scenario` (an object in the simulator's scenario format, see
+ * `apps/provider-sim/scenarios/healthy.json`) to `<dir>/<name>.json` and returns the path.
+ */
+export async function writeScenario(dir, name, scenario) {
+  const file = path.join(dir, `${name}.json`);
+  await writeFile(file, `${JSON.stringify(scenario, null, 2)}\n`);
+  return file;
 }
 
 /**

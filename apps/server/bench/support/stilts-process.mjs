@@ -1,12 +1,28 @@
 // Runs the built gateway (`apps/server/dist/main.js`) as a child process, so that its CPU and
 // memory can be measured apart from the load generator, and stops it the way an orchestrator
 // does (SIGTERM: stop intake, finish in-flight requests, drain the call recorder, exit).
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, spawnWithLines } from './child-process.mjs';
 
 export const STILTS_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/**
+ * The node flags `npm start` runs Stilts with (the root package.json's start script; the
+ * Dockerfile uses the same), so that benchmarks measure the gateway as it ships.
+ */
+export const PRODUCTION_NODE_ARGS = (() => {
+  const rootPackage = JSON.parse(
+    readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'),
+  );
+  const match = /node((?:\s+--[\w-]+(?:=\S+)?)*)\s+apps\/server\/dist\/main\.js/.exec(
+    rootPackage.scripts.start,
+  );
+  if (!match) throw new Error('cannot find the node command in the root start script');
+  return match[1].trim().split(/\s+/).filter(Boolean);
+})();
 
 /**
  * On a first start Stilts prints the credentials it created (on stdout, outside the log); keep
@@ -18,9 +34,10 @@ function redactCredentials(line) {
     : line;
 }
 
+/** `GET /health/live` answers 200: the HTTP server is up (it needs no credentials). */
 async function probe(url) {
   try {
-    const response = await fetch(`${url}/v1/models`, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) });
     await response.arrayBuffer();
     return response.ok;
   } catch {
@@ -32,10 +49,22 @@ async function probe(url) {
  * Starts Stilts with `env` (plus PATH and HOME; nothing else is inherited) on 127.0.0.1 and a
  * free port (or `env.PORT`), and resolves once it serves: when it logs "Stilts is listening"
  * (pino JSON on stdout, field `url`) or — with LOG_LEVEL above info, where that line is not
- * written — when `GET /v1/models` answers 200. `nodeArgs` go before the script (e.g.
+ * written — when `GET /health/live` answers 200. `nodeArgs` go before the script (e.g.
  * `--cpu-prof`). Always `stop()` it (also on failure paths).
+ *
+ * With `awaitCredentials` (and `env.STILTS_HOME`), it also waits for the credentials a first
+ * start writes to `STILTS_HOME/credentials` (after the server listens) and returns them as
+ * `credentials: { apiKey, adminToken }`: secrets, to send and never to print.
  */
-export async function startStiltsProcess({ env = {}, nodeArgs = [], timeoutMs = 60_000 } = {}) {
+export async function startStiltsProcess({
+  env = {},
+  nodeArgs = [],
+  timeoutMs = 60_000,
+  awaitCredentials = false,
+} = {}) {
+  if (awaitCredentials && !env.STILTS_HOME) {
+    throw new Error('startStiltsProcess: awaitCredentials needs env.STILTS_HOME');
+  }
   const port = env.PORT ?? String(await freePort());
   const host = env.HOST ?? '127.0.0.1';
   const processEnv = {
@@ -45,13 +74,18 @@ export async function startStiltsProcess({ env = {}, nodeArgs = [], timeoutMs = 
     HOST: host,
     PORT: port,
   };
-  const proc = spawnWithLines(process.execPath, [...nodeArgs, STILTS_MAIN], {
-    env: processEnv,
-    cwd: path.resolve(path.dirname(STILTS_MAIN), '../../..'),
-    name: 'stilts',
-    redact: redactCredentials,
-  });
+  const proc = spawnWithLines(
+    process.execPath,
+    [...PRODUCTION_NODE_ARGS, ...nodeArgs, STILTS_MAIN],
+    {
+      env: processEnv,
+      cwd: path.resolve(path.dirname(STILTS_MAIN), '../../..'),
+      name: 'stilts',
+      redact: redactCredentials,
+    },
+  );
   const fallbackUrl = `http://${host}:${port}`;
+  const deadline = Date.now() + timeoutMs;
   let polling = true;
   const listening = proc
     .waitForLine((line) => line.includes('Stilts is listening'), timeoutMs)
@@ -63,7 +97,6 @@ export async function startStiltsProcess({ env = {}, nodeArgs = [], timeoutMs = 
       }
     });
   const probed = (async () => {
-    const deadline = Date.now() + timeoutMs;
     while (polling && Date.now() < deadline) {
       if (proc.child.exitCode !== null) break;
       if (await probe(fallbackUrl)) return fallbackUrl;
@@ -72,8 +105,21 @@ export async function startStiltsProcess({ env = {}, nodeArgs = [], timeoutMs = 
     return new Promise(() => undefined); // the log line (or its timeout) decides
   })();
   let url;
+  let credentials;
   try {
     url = await Promise.race([listening, probed]);
+    if (awaitCredentials) {
+      // Written after the server listens, before the "listening" line: poll for it.
+      while (!(credentials = await readStiltsCredentials(env.STILTS_HOME))) {
+        if (proc.child.exitCode !== null) {
+          throw new Error(`stilts exited (${proc.child.exitCode}) before writing its credentials`);
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`stilts wrote no credentials within ${timeoutMs} ms:\n${proc.tail()}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
   } catch (error) {
     await proc.stop(5_000);
     throw error;
@@ -81,7 +127,26 @@ export async function startStiltsProcess({ env = {}, nodeArgs = [], timeoutMs = 
     polling = false;
   }
   listening.catch(() => undefined);
-  return { ...proc, url, port: Number(port) };
+  return { ...proc, url, port: Number(port), credentials };
+}
+
+/**
+ * The credentials Stilts created for itself on a first start (`<STILTS_HOME>/credentials`):
+ * `{ apiKey, adminToken }` (either may be undefined), or undefined when there is no file yet.
+ * Secrets: send them, never print them.
+ */
+export async function readStiltsCredentials(home) {
+  let text;
+  try {
+    text = await readFile(path.join(home, 'credentials'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const value = (name) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}=`));
+    return line ? line.slice(name.length + 1).trim() || undefined : undefined;
+  };
+  return { apiKey: value('STILTS_API_KEY'), adminToken: value('STILTS_ADMIN_TOKEN') };
 }
 
 /**
@@ -90,12 +155,5 @@ export async function startStiltsProcess({ env = {}, nodeArgs = [], timeoutMs = 
  * A secret: send it, never print it.
  */
 export async function readStiltsApiKey(home) {
-  let text;
-  try {
-    text = await readFile(path.join(home, 'credentials'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const line = text.split('\n').find((l) => l.startsWith('STILTS_API_KEY='));
-  return line ? line.slice('STILTS_API_KEY='.length).trim() || undefined : undefined;
+  return (await readStiltsCredentials(home))?.apiKey;
 }
