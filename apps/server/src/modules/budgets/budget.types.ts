@@ -37,3 +37,18 @@ export interface BudgetCharge {
   readonly leaseId: string | null;
   readonly amountMicroUsd: number;
 }
+
+/**
+ * The charges of a batch of records summed per budget, period and lease: what the database and
+ * the accounts need, in a handful of rows instead of one per record and budget.
+ */
+export function sumCharges(charges: Iterable<BudgetCharge>): BudgetCharge[] {
+  const sums = new Map<string, { -readonly [K in keyof BudgetCharge]: BudgetCharge[K] }>();
+  for (const charge of charges) {
+    const key = `${charge.budgetId}|${charge.periodStart}|${charge.leaseId ?? ''}`;
+    const sum = sums.get(key);
+    if (sum) sum.amountMicroUsd += charge.amountMicroUsd;
+    else sums.set(key, { ...charge });
+  }
+  return [...sums.values()];
+}

@@ -11,7 +11,7 @@ import { periodBounds } from '../../common/time/utc-period.js';
 import { CLOCK } from '../../common/time/system-clock.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
-import { CALL_RECORDER, type CallRecorder } from '../calls/call-record.js';
+import { CALL_RECORDER, type AttemptRecord, type CallRecorder } from '../calls/call-record.js';
 import { CallRecorderService } from '../calls/call-recorder.service.js';
 import { LEDGER_HOOKS, type LedgerHooks } from '../calls/ledger-hooks.js';
 import type { DeploymentDefinition } from '../catalog/catalog.types.js';
@@ -24,13 +24,17 @@ import type {
   RequestBudgets,
   ReserveResult,
 } from './budget-gate.js';
-import type { BudgetCharge, BudgetDefinition } from './budget.types.js';
+import { sumCharges, type BudgetCharge, type BudgetDefinition } from './budget.types.js';
 import { BudgetsRepository } from './budgets.repository.js';
 
 /** An account unused this long gives its leases back (at least two renewal periods). */
 const IDLE_MS = 30_000;
 /** After the database found nothing left to lease, wait this long before asking again. */
 const EXHAUSTED_BACKOFF_MS = 500;
+
+function* chargesOf(records: readonly AttemptRecord[]): Iterable<BudgetCharge> {
+  for (const record of records) if (record.budgetCharges) yield* record.budgetCharges;
+}
 /** Lease requests one reservation may wait for before it is refused. */
 const MAX_REFILL_ROUNDS = 4;
 /** How often budget definitions are re-read without a NOTIFY. */
@@ -114,14 +118,10 @@ export class BudgetsService
   ) {
     this.repository = new BudgetsRepository(database.dataSource);
     hooks.onTransaction((tx, inserted) =>
-      this.repository.applyCharges(
-        tx,
-        inserted.flatMap((r) => r.budgetCharges ?? []),
-      ),
+      this.repository.applyCharges(tx, sumCharges(chargesOf(inserted))),
     );
     hooks.onCommitted((batch) => {
-      for (const record of batch)
-        for (const charge of record.budgetCharges ?? []) this.charged(charge);
+      for (const charge of sumCharges(chargesOf(batch))) this.charged(charge);
     });
   }
 
