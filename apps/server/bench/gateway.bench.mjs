@@ -45,7 +45,7 @@ import { readMemory, startCpuWindow } from './support/process-stats.mjs';
 import { startProviderSimProcess, writeScenario } from './support/provider-sim-process.mjs';
 import { benchSchemaName, withSchemaClient } from './support/schema.mjs';
 import { median, relativeChange, sum } from './support/stats.mjs';
-import { startStiltsProcess } from './support/stilts-process.mjs';
+import { PRODUCTION_NODE_ARGS, startStiltsProcess } from './support/stilts-process.mjs';
 import { runTtftLoad } from './support/ttft-load.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -1118,7 +1118,7 @@ function markdownReport({ machine, db, options, summary, targets, profile }) {
   const out = ['## Gateway overhead (`npm run bench:gateway`)', ''];
   out.push(machineLine(machine, db, options), '');
   out.push(
-    `Processes, each its own: the provider simulator (one for the run; three providers answering after a fixed 0 ms or 50 ms, streams in one write, or — for time to first token — after 50 ms with events 2 ms apart; 64 output tokens in 16 chunks); Stilts (\`node apps/server/dist/main.js\`, \`LOG_LEVEL=warn\`) as in production: call recording into PostgreSQL, the API key it created on first start, a month budget on the key's team and one on every route, so every request passes the budget gate; and the floor, \`apps/server/bench/support/floor-proxy.mjs\`: a node:http server piping to a keep-alive node:http client, nothing else. ` +
+    `Processes, each its own: the provider simulator (one for the run; three providers answering after a fixed 0 ms or 50 ms, streams in one write, or — for time to first token — after 50 ms with events 2 ms apart; 64 output tokens in 16 chunks); Stilts (\`node ${PRODUCTION_NODE_ARGS.join(' ')} apps/server/dist/main.js\` as \`npm start\` runs it, \`LOG_LEVEL=warn\`) as in production: call recording into PostgreSQL, the API key it created on first start, a month budget on the key's team and one on every route, so every request passes the budget gate; and the floor, \`apps/server/bench/support/floor-proxy.mjs\`: a node:http server piping to a keep-alive node:http client, nothing else. ` +
       `${options.rounds} interleaved round${options.rounds === 1 ? '' : 's'} of fresh gateway and floor processes (each Stilts in its own scratch database): ${options.warmupSec} s warm-up of every Stilts; then ${options.pacedSec} s windows at a fixed ${num(summary.rate)} req/s for each Stilts variant; then each load-matrix cell for ${options.durationSec} s per process (autocannon in the benchmark process, ${options.connections} connections, closed loop); then ${num(options.ttftRequests)} streamed requests per process for time to first token. ` +
       'CPU is the process under test\'s own (utime + stime from /proc, all threads) over the window, divided by the requests completed in it — for "simulator (direct)", the simulator\'s. "p99 added" is that p99 minus the p99 of the simulator called directly in the same round (median of rounds). Peak RSS is VmHWM over the process life (highest round). The load generator, the simulator and PostgreSQL share the 2 cores with the process under test.',
     '',

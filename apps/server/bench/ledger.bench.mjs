@@ -39,7 +39,7 @@ import { readMemory, resetPeakRss, startCpuWindow } from './support/process-stat
 import { scenarioPath, startProviderSimProcess } from './support/provider-sim-process.mjs';
 import { benchSchemaName, dropSchema, withSchemaClient } from './support/schema.mjs';
 import { median, quantile, relativeChange, sum } from './support/stats.mjs';
-import { startStiltsProcess } from './support/stilts-process.mjs';
+import { PRODUCTION_NODE_ARGS, startStiltsProcess } from './support/stilts-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DOC = path.join(ROOT, 'docs/performance.md');
@@ -840,7 +840,7 @@ function markdownReport({ machine, db, options, writer, gateway, targets }) {
     out.push(
       '### Gateway with recording on vs off',
       '',
-      `The gateway (\`node apps/server/dist/main.js\`, \`LOG_LEVEL=warn\`) in front of the provider simulator (its own process, healthy scenario, 0 ms latency), one route of one OpenAI-compatible deployment; autocannon in the benchmark process, ${options.connections} connections, non-streamed \`POST /v1/chat/completions\`. ${options.rounds} interleaved rounds per variant (on, off, on, off ...), each a fresh gateway process and schema: ${options.warmupSec} s warm-up at full speed, then ${options.durationSec} s at full speed (closed loop)` +
+      `The gateway (\`node ${PRODUCTION_NODE_ARGS.join(' ')} apps/server/dist/main.js\` as \`npm start\` runs it, \`LOG_LEVEL=warn\`) in front of the provider simulator (its own process, healthy scenario, 0 ms latency), one route of one OpenAI-compatible deployment; autocannon in the benchmark process, ${options.connections} connections, non-streamed \`POST /v1/chat/completions\`. ${options.rounds} interleaved rounds per variant (on, off, on, off ...), each a fresh gateway process and schema: ${options.warmupSec} s warm-up at full speed, then ${options.durationSec} s at full speed (closed loop)` +
         (gateway.rate > 0
           ? ` and ${options.durationSec} s at a fixed ${num(gateway.rate)} req/s (same work per second for both variants; latencies corrected for coordinated omission)`
           : '') +
