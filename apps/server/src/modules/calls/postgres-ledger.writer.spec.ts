@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { arrayLiteral } from './postgres-ledger.writer.js';
+
+describe('arrayLiteral', () => {
+  const encode = (values: (string | number | boolean | null)[]): string =>
+    arrayLiteral(values, (v) => v);
+
+  it('encodes numbers, booleans and NULL bare, strings quoted', () => {
+    expect(encode([1, -2, 0.25, 1e-7, true, false, null, 'sim-openai/gpt-4o'])).toBe(
+      '{1,-2,0.25,1e-7,t,f,NULL,"sim-openai/gpt-4o"}',
+    );
+    expect(encode([])).toBe('{}');
+  });
+
+  it('escapes quotes and backslashes, and keeps the word NULL as a string', () => {
+    expect(encode(['say "hi"', 'a\\b', 'NULL', '{1,2}', ''])).toBe(
+      '{"say \\"hi\\"","a\\\\b","NULL","{1,2}",""}',
+    );
+  });
+
+  it('refuses a number PostgreSQL would not read back', () => {
+    expect(() => encode([Number.NaN])).toThrow(/non-finite/);
+    expect(() => encode([Number.POSITIVE_INFINITY])).toThrow(/non-finite/);
+  });
+});
