@@ -637,13 +637,15 @@ describe('GeminiAdapter stream translation', () => {
   });
 });
 
+/** Shaped like a Google API key (39 characters), assembled so no key-shaped literal is in the repo. */
+const FAKE_GOOGLE_KEY = ['AIza', 'Sy', 'x'.repeat(33)].join('');
+
 describe('GeminiAdapter.parseError', () => {
   it("reads Google's error shape and scrubs keys", () => {
     const body = JSON.stringify({
       error: {
         code: 400,
-        message:
-          'API key not valid: AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe. Please pass a valid API key.',
+        message: `API key not valid: ${FAKE_GOOGLE_KEY}. Please pass a valid API key.`,
         status: 'INVALID_ARGUMENT',
         details: [
           { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' },

