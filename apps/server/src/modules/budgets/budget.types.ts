@@ -39,16 +39,22 @@ export interface BudgetCharge {
 }
 
 /**
- * The charges of a batch of records summed per budget, period and lease: what the database and
- * the accounts need, in a handful of rows instead of one per record and budget.
+ * The charges of a batch of records (one group per record) summed per budget, period and lease:
+ * what the database and the accounts need, in a handful of rows instead of one per record and
+ * budget. A lease belongs to one budget and period, so its id alone keys the sum.
  */
-export function sumCharges(charges: Iterable<BudgetCharge>): BudgetCharge[] {
+export function sumCharges(
+  groups: readonly (readonly BudgetCharge[] | undefined)[],
+): BudgetCharge[] {
   const sums = new Map<string, { -readonly [K in keyof BudgetCharge]: BudgetCharge[K] }>();
-  for (const charge of charges) {
-    const key = `${charge.budgetId}|${charge.periodStart}|${charge.leaseId ?? ''}`;
-    const sum = sums.get(key);
-    if (sum) sum.amountMicroUsd += charge.amountMicroUsd;
-    else sums.set(key, { ...charge });
+  for (const group of groups) {
+    if (!group) continue;
+    for (const charge of group) {
+      const key = charge.leaseId ?? `${charge.budgetId}|${charge.periodStart}`;
+      const sum = sums.get(key);
+      if (sum) sum.amountMicroUsd += charge.amountMicroUsd;
+      else sums.set(key, { ...charge });
+    }
   }
   return [...sums.values()];
 }

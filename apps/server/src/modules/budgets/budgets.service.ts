@@ -32,9 +32,9 @@ const IDLE_MS = 30_000;
 /** After the database found nothing left to lease, wait this long before asking again. */
 const EXHAUSTED_BACKOFF_MS = 500;
 
-function* chargesOf(records: readonly AttemptRecord[]): Iterable<BudgetCharge> {
-  for (const record of records) if (record.budgetCharges) yield* record.budgetCharges;
-}
+const chargesOf = (records: readonly AttemptRecord[]): BudgetCharge[] =>
+  sumCharges(records.map((record) => record.budgetCharges));
+
 /** Lease requests one reservation may wait for before it is refused. */
 const MAX_REFILL_ROUNDS = 4;
 /** How often budget definitions are re-read without a NOTIFY. */
@@ -117,11 +117,9 @@ export class BudgetsService
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.repository = new BudgetsRepository(database.dataSource);
-    hooks.onTransaction((tx, inserted) =>
-      this.repository.applyCharges(tx, sumCharges(chargesOf(inserted))),
-    );
+    hooks.onTransaction((tx, inserted) => this.repository.applyCharges(tx, chargesOf(inserted)));
     hooks.onCommitted((batch) => {
-      for (const charge of sumCharges(chargesOf(batch))) this.charged(charge);
+      for (const charge of chargesOf(batch)) this.charged(charge);
     });
   }
 
