@@ -39,7 +39,7 @@ export const SETTINGS = {
   }),
   HEAP_GROWING_PERCENT: setting({
     description:
-      "How far V8's old generation may grow past the live heap before the next full collection, in percent (0: V8's own heuristic, which lets it grow up to 4x). Lower keeps peak memory near the live heap at a small CPU cost; see docs/performance.md.",
+      "How far V8's old generation may grow past the live heap before the next full collection, in percent (0: V8's own heuristic, which lets it grow up to 4x). Lower keeps peak memory near the live heap at a CPU cost (~10 % on two cores, more when limited to one CPU, where 0 is the better choice); see docs/adr/0007-bounded-heap-growth.md.",
     schema: z.coerce.number().int().min(0).max(400).default(25),
   }),
   OTEL_EXPORTER_OTLP_ENDPOINT: setting({
