@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Clock } from '@stilts/routing';
-import { z } from 'zod';
+import { createOverrideBodySchema } from '@stilts/admin-contract';
 import { DomainError, validationError } from '../../common/errors/domain-error.js';
 import { CLOCK } from '../../common/time/system-clock.js';
 import { CatalogService } from '../catalog/catalog.service.js';
@@ -14,57 +14,10 @@ import { DatabaseService } from '../database/database.service.js';
 import { DeploymentHealthRegistry } from '../gateway/deployment-health.js';
 import type { OverridesState } from './overrides.state.js';
 import { OverridesRepository, type StoredOverride } from './overrides.repository.js';
-import { ActiveOverrides, OVERRIDE_KINDS } from './route-override.js';
+import { ActiveOverrides } from './route-override.js';
 
 /** How often replicas re-read overrides without a NOTIFY (a safety net). */
 const POLL_MS = 30_000;
-
-/** An override as an operator asks for it (admin API, CLI or tests). */
-export const newOverrideSchema = z
-  .strictObject({
-    kind: z
-      .enum(OVERRIDE_KINDS as [string, ...string[]])
-      .transform((k) => k as StoredOverride['kind']),
-    route: z.string().min(1).nullish(),
-    deploymentId: z.string().min(1).nullish(),
-    weight: z.number().min(0).max(1).nullish(),
-    reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(1_000),
-    expiresAt: z.iso.datetime({ offset: true }).nullish(),
-  })
-  .superRefine((o, ctx) => {
-    const need = (field: 'route' | 'deploymentId' | 'weight', present: boolean): void => {
-      const has = o[field] !== undefined && o[field] !== null;
-      if (has !== present) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [field],
-          message: present ? `required for ${o.kind}` : `not allowed for ${o.kind}`,
-        });
-      }
-    };
-    switch (o.kind) {
-      case 'pin_weight':
-        need('route', true);
-        need('deploymentId', true);
-        need('weight', true);
-        break;
-      case 'disable_deployment':
-        need('deploymentId', true);
-        need('weight', false);
-        break;
-      case 'force_breaker_open':
-      case 'force_breaker_closed':
-        need('route', false);
-        need('deploymentId', true);
-        need('weight', false);
-        break;
-      case 'freeze_route':
-        need('route', true);
-        need('deploymentId', false);
-        need('weight', false);
-        break;
-    }
-  });
 
 /**
  * Operators' overrides of routing: created and revoked here (each with an actor, a reason, an
@@ -125,7 +78,7 @@ export class OverridesService implements OverridesState, OnModuleInit, OnApplica
 
   /** Creates an override from operator input; validated against the schema and the catalog. */
   async create(input: unknown, actor: string): Promise<StoredOverride> {
-    const parsed = newOverrideSchema.safeParse(input);
+    const parsed = createOverrideBodySchema.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error.issues, 'override');
     const o = parsed.data;
     const catalog = this.catalog.current;

@@ -10,14 +10,6 @@ export type OverrideKind =
   /** Stop the weights job from changing a route's weights (the last snapshot stays). */
   | 'freeze_route';
 
-export const OVERRIDE_KINDS: readonly OverrideKind[] = [
-  'pin_weight',
-  'disable_deployment',
-  'force_breaker_open',
-  'force_breaker_closed',
-  'freeze_route',
-];
-
 /** One override as stored; active while not revoked and not expired. */
 export interface RouteOverride {
   readonly id: string;
