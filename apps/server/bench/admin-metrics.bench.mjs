@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createApp } from '../dist/app.factory.js';
 import { loadConfig } from '../dist/config/app-config.js';
+import { ROLLUP_COUNTERS } from '../dist/modules/calls/call-rollup.js';
 import { AdminAuthService } from '../dist/modules/admin/auth/admin-auth.service.js';
 import { secretResolver } from '../dist/modules/catalog/catalog.types.js';
 import { openBenchDatabase } from './support/bench-database.mjs';
@@ -91,27 +92,6 @@ function oneBucket(count, bucket) {
   return `array_fill(0, ARRAY[${bucket} - 1]) || ARRAY[${count}]::integer[] || array_fill(0, ARRAY[${BUCKETS} - ${bucket}])`;
 }
 
-const COUNTERS = [
-  'attempts',
-  'first_attempts',
-  'successes',
-  'caller_errors',
-  'rate_limited',
-  'server_errors',
-  'timeouts',
-  'connection_errors',
-  'malformed',
-  'misconfigured',
-  'interrupted',
-  'aborted',
-  'streamed',
-  'latency_sum_ms',
-  'ttft_count',
-  'ttft_sum_ms',
-  'input_tokens',
-  'output_tokens',
-  'cost_micro_usd',
-];
 const sumBuckets = (c) =>
   `ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `sum(${c}[${i + 1}])`).join(', ')}]::integer[]`;
 
@@ -159,10 +139,10 @@ async function fill(client, endMs) {
   ]) {
     t = performance.now();
     await client.query(`
-      INSERT INTO ${table} (${time}, route, deployment_id, api_key_id, ${COUNTERS.join(', ')},
+      INSERT INTO ${table} (${time}, route, deployment_id, api_key_id, ${ROLLUP_COUNTERS.join(', ')},
                             latency_buckets, ttft_buckets)
       SELECT date_trunc('${time}', minute, 'UTC'), route, deployment_id, api_key_id,
-             ${COUNTERS.map((c) => `sum(${c})`).join(', ')},
+             ${ROLLUP_COUNTERS.map((c) => `sum(${c})`).join(', ')},
              ${sumBuckets('latency_buckets')}, ${sumBuckets('ttft_buckets')}
         FROM call_rollups_minute GROUP BY 1, 2, 3, 4`);
     log(`  ${table} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
@@ -174,9 +154,9 @@ async function fill(client, endMs) {
   ]) {
     t = performance.now();
     await client.query(`
-      INSERT INTO ${table} (${time}, route, deployment_id, ${COUNTERS.join(', ')},
+      INSERT INTO ${table} (${time}, route, deployment_id, ${ROLLUP_COUNTERS.join(', ')},
                             latency_buckets, ttft_buckets)
-      SELECT ${time}, route, deployment_id, ${COUNTERS.map((c) => `sum(${c})`).join(', ')},
+      SELECT ${time}, route, deployment_id, ${ROLLUP_COUNTERS.map((c) => `sum(${c})`).join(', ')},
              ${sumBuckets('latency_buckets')}, ${sumBuckets('ttft_buckets')}
         FROM ${source} GROUP BY 1, 2, 3`);
     log(`  ${table} in ${((performance.now() - t) / 1000).toFixed(0)} s`);

@@ -31,6 +31,29 @@ export interface RollupRow {
 
 const MINUTE_MS = 60_000;
 
+/** The additive columns of every rollup table (all but the bucket keys and the histograms). */
+export const ROLLUP_COUNTERS: readonly string[] = [
+  'attempts',
+  'first_attempts',
+  'successes',
+  'caller_errors',
+  'rate_limited',
+  'server_errors',
+  'timeouts',
+  'connection_errors',
+  'malformed',
+  'misconfigured',
+  'interrupted',
+  'aborted',
+  'streamed',
+  'latency_sum_ms',
+  'ttft_count',
+  'ttft_sum_ms',
+  'input_tokens',
+  'output_tokens',
+  'cost_micro_usd',
+];
+
 function zeroOutcomes(): Record<AttemptOutcome, number> {
   return {
     success: 0,

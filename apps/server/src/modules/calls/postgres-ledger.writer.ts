@@ -1,7 +1,14 @@
 import { LATENCY_BUCKET_COUNT } from '@stilts/routing';
 import type { Pool, PoolClient } from 'pg';
 import type { AttemptRecord } from './call-record.js';
-import { coarsen, DAY_MS, HOUR_MS, rollUp, type RollupRow } from './call-rollup.js';
+import {
+  coarsen,
+  DAY_MS,
+  HOUR_MS,
+  ROLLUP_COUNTERS,
+  rollUp,
+  type RollupRow,
+} from './call-rollup.js';
 import { LedgerHooks } from './ledger-hooks.js';
 import type { LedgerWriter } from './ledger-writer.js';
 
@@ -37,28 +44,6 @@ const SUM_BUCKETS = (table: string, column: string): string => {
   return `ARRAY[${sums.join(', ')}]`;
 };
 
-const COUNTERS = [
-  'attempts',
-  'first_attempts',
-  'successes',
-  'caller_errors',
-  'rate_limited',
-  'server_errors',
-  'timeouts',
-  'connection_errors',
-  'malformed',
-  'misconfigured',
-  'interrupted',
-  'aborted',
-  'streamed',
-  'latency_sum_ms',
-  'ttft_count',
-  'ttft_sum_ms',
-  'input_tokens',
-  'output_tokens',
-  'cost_micro_usd',
-];
-
 /**
  * The rollup upsert into `table`, whose bucket-start column is `time` (minute, hour, day);
  * `keyed` tables have an `api_key_id` column, the `_by_deployment` ones merge all keys (the
@@ -85,7 +70,7 @@ FROM unnest(
     misconfigured, interrupted, aborted, streamed, latency_sum_ms, latency_buckets, ttft_count,
     ttft_sum_ms, ttft_buckets, input_tokens, output_tokens, cost_micro_usd)
 ON CONFLICT (${time}, route, deployment_id${keyed ? ', api_key_id' : ''}) DO UPDATE SET
-  ${COUNTERS.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(',\n  ')},
+  ${ROLLUP_COUNTERS.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(',\n  ')},
   latency_buckets = ${SUM_BUCKETS(table, 'latency_buckets')},
   ttft_buckets = ${SUM_BUCKETS(table, 'ttft_buckets')}`;
 
