@@ -289,7 +289,6 @@ try {
       DOC,
       'admin-metrics',
       `## Admin metrics\n\n\`npm run bench:admin-metrics\` (${machine.date}, ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${db.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL from DATABASE_URL'} ${db.settings.server_version}).\n\n${setup} Target: under ${TARGET_MS} ms. Minute resolution is refused past 360 points per series (6 h): a longer range needs hour or day resolution, which read the hourly and daily rollups (over all keys unless the query splits or filters by key).\n\n${markdownTable(columns, rows)}`,
-      { title: '# Performance' },
     );
     log(`wrote ${path.relative(ROOT, DOC)}`);
   }

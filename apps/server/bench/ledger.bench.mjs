@@ -30,7 +30,7 @@ import { generateAttemptRecords } from './support/attempt-records.mjs';
 import { openBenchDatabase } from './support/bench-database.mjs';
 import { createCleanup } from './support/cleanup.mjs';
 import { profileClockUs, profileShares } from './support/cpu-profile.mjs';
-import { writeDocSection } from './support/doc-section.mjs';
+import { exitCodeFor, writeDocSection } from './support/doc-section.mjs';
 import { markdownTable, mebibytes, num, percent, textTable } from './support/format.mjs';
 import { chatBody, writeGatewayConfig } from './support/gateway-config.mjs';
 import { runLoad } from './support/load.mjs';
@@ -930,17 +930,11 @@ async function main() {
     log();
     if (options.writeDoc) {
       const report = markdownReport({ machine, db, options, writer, gateway, targets });
-      await writeDocSection(DOC, 'bench:ledger', report, {
-        title:
-          '# Performance\n\nFigures from the benchmark commands, measured on the machine named in each section. Each section is rewritten by its command; edit outside the marker comments.',
-      });
+      await writeDocSection(DOC, 'bench:ledger', report);
       log(`wrote the "Call ledger" section of ${path.relative(ROOT, DOC)}`);
     }
     log(`total ${seconds(performance.now() - started)}`);
-    // A wrong ledger always fails the run; a missed speed target only fails a full run.
-    if (!targets.every((t) => t.ok || t.kind === 'performance')) return 1;
-    if (!options.quick && !targets.every((t) => t.ok)) return 1;
-    return 0;
+    return exitCodeFor(targets, options);
   } finally {
     await cleanup.run();
   }
