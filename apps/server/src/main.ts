@@ -25,6 +25,12 @@ try {
 if (config.HEAP_GROWING_PERCENT > 0) {
   setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
 }
+// The only WebAssembly in Stilts is undici's HTTP parser (llhttp). V8 first compiles it with its
+// baseline compiler, then re-compiles the hot parts with TurboFan as load arrives; that
+// re-compile of llhttp's large state machine takes ~25 MB of native memory for a moment, which
+// is the process's peak RSS. Parsing with the baseline code costs no measurable CPU per upstream
+// call (docs/adr/0007-bounded-heap-growth.md), so Stilts keeps it.
+setFlagsFromString('--liftoff-only');
 
 const logger = createLogger(config.LOG_LEVEL);
 try {
