@@ -580,7 +580,7 @@ describe('budgets', () => {
 
     // Spend follows as the ledger records the calls (burn rate from the minute rollups).
     await eventually(async () => (await status()).spentMicroUsd > 0, 5_000);
-    await eventually(() => h.recorder.queueDepth === 0);
+    await eventually(() => h.recorder.settled);
     const [ledger] = await h.sql<{ cost: string; largest: string; n: number }>(
       `SELECT coalesce(sum(cost_micro_usd), 0) AS cost, coalesce(max(cost_micro_usd), 0) AS largest,
               count(*)::int AS n

@@ -104,7 +104,7 @@ describe('hard budget caps', () => {
       /capped key.*key .*resets at/,
     );
 
-    await eventually(() => harness.recorder.queueDepth === 0);
+    await eventually(() => harness.recorder.settled);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const spent = await ledgerSpend(harness, key.id);
     // The only slack allowed: one reservation's worth above its settlement.
@@ -235,7 +235,7 @@ describe('hard budget caps', () => {
 
     clock.set(Date.UTC(2026, 10, 25, 0, 0, 1));
     await ask();
-    await eventually(() => harness.recorder.queueDepth === 0);
+    await eventually(() => harness.recorder.settled);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const usage = await harness.sql<{ period_start: Date; spent_micro_usd: string }>(
       'SELECT period_start, spent_micro_usd FROM budget_usage ORDER BY period_start',
@@ -266,7 +266,7 @@ describe('hard budget caps', () => {
         max_tokens: 20,
       });
     }
-    await eventually(() => harness.recorder.queueDepth === 0);
+    await eventually(() => harness.recorder.settled);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const books = async () =>
       (

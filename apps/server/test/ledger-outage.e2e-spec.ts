@@ -86,7 +86,7 @@ describe('the recorder when Postgres is unreachable', () => {
     }, 60_000);
     await eventually(
       () =>
-        harness.recorder.queueDepth === 0 &&
+        harness.recorder.settled &&
         harness.recorder.stats.replayed === harness.recorder.stats.journaled,
       30_000,
     );

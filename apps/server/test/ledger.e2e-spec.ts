@@ -188,7 +188,7 @@ describe('the call ledger records every attempt', () => {
   });
 
   it('keeps the minute rollups equal to the raw rows', async () => {
-    await eventually(() => h.recorder.queueDepth === 0);
+    await eventually(() => h.recorder.settled);
     const raw = await h.sql<Record<string, string>>(
       `SELECT date_trunc('minute', started_at) AS minute, route, deployment_id,
               count(*) AS attempts, count(*) FILTER (WHERE outcome = 'success') AS successes,

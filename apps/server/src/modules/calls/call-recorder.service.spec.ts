@@ -79,6 +79,29 @@ describe('CallRecorderService', () => {
     await recorder.drain();
   });
 
+  it('is settled only once the batch it took off the queue is written', async () => {
+    let release: (() => void) | undefined;
+    const ledger = new FakeLedger();
+    const slow: LedgerWriter = {
+      write: async (records) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return ledger.write(records);
+      },
+    };
+    const recorder = new CallRecorderService(slow, new CallJournal(dir, 'test'), options);
+    expect(recorder.settled).toBe(true);
+    recorder.start();
+    recorder.record(attemptRecord());
+    expect(recorder.settled).toBe(false);
+    await eventually(() => release !== undefined); // the flusher holds the batch
+    expect(recorder.queueDepth).toBe(0);
+    expect(recorder.settled).toBe(false);
+    release?.();
+    await eventually(() => recorder.settled);
+    expect(ledger.rows.size).toBe(1);
+    await recorder.drain();
+  });
+
   it('keeps records through an outage, journals past the memory bound, and replays after recovery', async () => {
     const ledger = new FakeLedger();
     const journal = new CallJournal(dir, 'test');

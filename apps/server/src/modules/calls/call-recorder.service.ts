@@ -80,6 +80,15 @@ export class CallRecorderService implements CallRecorder {
     return this.queue.length;
   }
 
+  /**
+   * Nothing is queued and no batch is being written: every record so far is in the ledger (or,
+   * when the database failed, queued again or journaled). An empty queue alone is not that: the
+   * flusher takes a batch off the queue before it writes it.
+   */
+  get settled(): boolean {
+    return this.queue.length === 0 && this.running === undefined && !this.scheduled;
+  }
+
   /** Records waiting in journal files (reads the files: for metrics, cached by the caller). */
   journalRecords(): Promise<number> {
     return this.journal.pendingRecords();
