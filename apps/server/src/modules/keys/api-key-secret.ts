@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Every Stilts API key starts with this, so leaked keys are recognisable (and scannable). */
 export const API_KEY_PREFIX = 'sk-stilts-';
@@ -26,9 +26,12 @@ export function isWellFormedApiKey(key: string): boolean {
   return WELL_FORMED.test(key);
 }
 
-/** SHA-256 of the key, hex: what is stored and looked up. Keys are random, so no salt is needed. */
+/**
+ * SHA-256 of the key, hex: what is stored and looked up. Keys are random, so no salt is needed.
+ * Runs on every request: the one-shot `crypto.hash` costs half of a `createHash` object.
+ */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** What people see to recognise a key: the prefix and the first 6 characters. */
