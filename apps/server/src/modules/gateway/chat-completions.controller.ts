@@ -4,6 +4,7 @@ import { GatewayError } from '../../common/errors/gateway-error.js';
 import { API_KEY_AUTH, type ApiKeyAuthenticator } from '../keys/api-key-auth.js';
 import type { ApiKeyRecord } from '../keys/api-key.types.js';
 import { KeyRateLimiter } from '../keys/key-rate-limiter.js';
+import { CallerConnection } from './caller-connection.js';
 import { parseChatRequest } from './chat-request.validation.js';
 import { FastifyResponseSink } from './fastify-response-sink.js';
 import { GatewayService } from './gateway.service.js';
@@ -56,16 +57,16 @@ export class ChatCompletionsController {
         );
       }
     }
-    const callerGone = new AbortController();
+    const caller = new CallerConnection();
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) callerGone.abort();
+      if (!reply.raw.writableFinished) caller.leave();
     });
     await this.gateway.complete(
       body,
       {
         requestId: request.id,
         key,
-        signal: callerGone.signal,
+        caller,
         receivedAt: request.receivedAt,
         traceparent: headerOf(request.headers.traceparent),
         tracestate: headerOf(request.headers.tracestate),

@@ -11,7 +11,6 @@ import {
   type Rng,
   type UpstreamFailure,
 } from '@stilts/routing';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatCompletionRequest } from '../../common/openai/chat-completion.schema.js';
 import type { ChatCompletionChunk } from '../../common/openai/chat-completion.types.js';
 import {
@@ -60,6 +59,7 @@ import {
 import type { ApiKeyRecord } from '../keys/api-key.types.js';
 import { KeyRateLimiter } from '../keys/key-rate-limiter.js';
 import { estimateRequestInputTokens } from '../providers/token-estimate.js';
+import { AttemptAbort, type CallerConnection } from './caller-connection.js';
 import { recordedPlan } from './recorded-plan.js';
 import type { ResponseSink } from './response-sink.js';
 import { RoutePlanner, type PlannedCandidate, type RoutePlan } from './route-planner.js';
@@ -69,8 +69,8 @@ export interface CallContext {
   readonly requestId: string;
   /** The caller's API key (null only where keys are not enforced: tests of the HTTP surface). */
   readonly key: ApiKeyRecord | null;
-  /** Aborted when the caller disconnects. */
-  readonly signal: AbortSignal;
+  /** Says when the caller disconnects. */
+  readonly caller: CallerConnection;
   /** `performance.now()` when the request reached Stilts. */
   readonly receivedAt: number;
   /** W3C trace context sent by the caller. */
@@ -88,6 +88,11 @@ interface NextCandidate {
 /** Abort reasons, compared by identity. */
 const TIMEOUT = Symbol('timeout');
 const CALLER_GONE = Symbol('caller gone');
+/**
+ * Destroys an upstream body that is no longer read (the stream's last event came before its
+ * end, or the attempt failed): one shared error, not one with a stack trace per request.
+ */
+const BODY_NOT_READ = new Error('the gateway stopped reading this upstream body');
 
 /** Why an attempt failed, in terms of the routing core and of the ledger. */
 interface AttemptFailure {
@@ -446,11 +451,7 @@ export class GatewayService {
       if (decision.action === 'stop') break;
       if (decision.delayMs > 0) {
         retryIndex++;
-        try {
-          await sleep(decision.delayMs, undefined, { signal: state.context.signal });
-        } catch {
-          return; // the caller left while we waited
-        }
+        if (!(await state.context.caller.pause(decision.delayMs))) return; // the caller left
       }
     }
 
@@ -650,14 +651,6 @@ export class GatewayService {
     observed.ended(record);
   }
 
-  /** Aborts `controller` with CALLER_GONE when the caller disconnects; returns the unlink. */
-  private linkCaller(controller: AbortController, caller: AbortSignal): () => void {
-    const onCallerGone = (): void => controller.abort(CALLER_GONE);
-    if (caller.aborted) onCallerGone();
-    else caller.addEventListener('abort', onCallerGone, { once: true });
-    return () => caller.removeEventListener('abort', onCallerGone);
-  }
-
   private async jsonAttempt(
     state: RequestState,
     member: ResolvedMember,
@@ -666,20 +659,20 @@ export class GatewayService {
   ): Promise<AttemptResult> {
     const upstreamRequest = member.adapter.buildRequest(state.request, member.target, false);
     if (observed.upstreamHeaders) Object.assign(upstreamRequest.headers, observed.upstreamHeaders);
-    const controller = new AbortController();
+    const controller = new AttemptAbort();
     const timeoutMs = Math.min(member.deployment.timeoutMs, state.deadlineAt - this.clock.now());
     const timer = setTimeout(() => controller.abort(TIMEOUT), Math.max(1, timeoutMs));
-    const unlink = this.linkCaller(controller, state.context.signal);
+    const unlink = state.context.caller.onLeave(() => controller.abort(CALLER_GONE));
     let response: UpstreamResponse | undefined;
     try {
-      response = await this.upstream.send(upstreamRequest, controller.signal);
+      response = await this.upstream.send(upstreamRequest, controller);
       if (response.statusCode >= 300)
         return { ok: false, failed: await this.httpFailure(member, response) };
       let body: unknown;
       try {
         body = await response.body.json();
       } catch (error) {
-        if (controller.signal.aborted) throw error;
+        if (controller.aborted) throw error;
         return { ok: false, failed: malformed('upstream body is not JSON') };
       }
       const parsed = member.adapter.parseResponse(body, state.translate, state.request);
@@ -698,12 +691,12 @@ export class GatewayService {
       if (error instanceof UnsupportedRequestError) throw error;
       return {
         ok: false,
-        failed: this.failureFrom(error, controller.signal, state.context.requestId),
+        failed: this.failureFrom(error, controller, state.context.requestId),
       };
     } finally {
       clearTimeout(timer);
       unlink();
-      if (response && !response.body.destroyed) response.body.destroy();
+      if (response && !response.body.destroyed) response.body.destroy(BODY_NOT_READ);
     }
   }
 
@@ -721,7 +714,7 @@ export class GatewayService {
     const upstreamRequest = member.adapter.buildRequest(state.request, member.target, true);
     if (observed.upstreamHeaders) Object.assign(upstreamRequest.headers, observed.upstreamHeaders);
     const translator = member.adapter.createStreamTranslator(state.request, state.translate);
-    const controller = new AbortController();
+    const controller = new AttemptAbort();
     const t0 = performance.now();
     const firstByteMs = Math.min(
       member.deployment.firstByteTimeoutMs,
@@ -729,7 +722,7 @@ export class GatewayService {
     );
     // Before the first token: the first-byte timeout; after it: an idle timeout, re-armed per chunk.
     const timer = setTimeout(() => controller.abort(TIMEOUT), Math.max(1, firstByteMs));
-    const unlink = this.linkCaller(controller, state.context.signal);
+    const unlink = state.context.caller.onLeave(() => controller.abort(CALLER_GONE));
     const sink = state.sink;
     const pending: ChatCompletionChunk[] = [];
     let response: UpstreamResponse | undefined;
@@ -763,13 +756,16 @@ export class GatewayService {
     };
 
     try {
-      response = await this.upstream.send(upstreamRequest, controller.signal);
+      response = await this.upstream.send(upstreamRequest, controller);
       if (response.statusCode >= 300)
         return { ok: false, failed: await this.httpFailure(member, response) };
       const parser = new SseParser();
-      read: for await (const bytes of response.body as AsyncIterable<Buffer>) {
+      // Not `for await`: leaving it early destroys the body without an error, and undici then
+      // builds an error with a stack trace for every stream that ends before its body does.
+      const reader = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      read: for (let next = await reader.next(); !next.done; next = await reader.next()) {
         idle?.refresh();
-        for (const event of parser.push(bytes)) {
+        for (const event of parser.push(next.value)) {
           await forward(translator.push(event));
           if (translator.done) break read;
         }
@@ -793,7 +789,7 @@ export class GatewayService {
       const failed =
         error instanceof StreamCutError
           ? streamCut()
-          : this.failureFrom(error, controller.signal, state.context.requestId);
+          : this.failureFrom(error, controller, state.context.requestId);
       if (!state.committed) return { ok: false, failed };
       // The caller already has part of the answer: end their stream with an error event and
       // bill what was delivered.
@@ -828,7 +824,7 @@ export class GatewayService {
       clearTimeout(timer);
       if (idle) clearTimeout(idle);
       unlink();
-      if (response && !response.body.destroyed) response.body.destroy();
+      if (response && !response.body.destroyed) response.body.destroy(BODY_NOT_READ);
     }
   }
 
@@ -861,7 +857,7 @@ export class GatewayService {
     };
   }
 
-  private failureFrom(error: unknown, signal: AbortSignal, requestId: string): AttemptFailure {
+  private failureFrom(error: unknown, signal: AttemptAbort, requestId: string): AttemptFailure {
     if (signal.aborted && signal.reason === TIMEOUT) {
       return {
         failure: { kind: 'timeout', phase: 'total' },

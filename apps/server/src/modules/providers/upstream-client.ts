@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
 import type { UpstreamRequest } from './provider-adapter.js';
@@ -6,7 +7,7 @@ export type UpstreamResponse = Dispatcher.ResponseData;
 
 /**
  * Sends upstream requests over pooled keep-alive connections (one undici pool per origin).
- * Timeouts are enforced by the caller's AbortSignal, so one mechanism governs them all.
+ * Timeouts are enforced by the caller's abort signal, so one mechanism governs them all.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
@@ -20,7 +21,11 @@ export class UpstreamClient implements OnApplicationShutdown {
     bodyTimeout: 0,
   });
 
-  send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  /**
+   * Sends `request`; `signal` aborts it (an AbortSignal, or an EventEmitter with `aborted` and
+   * `reason` that emits 'abort', which undici also takes and which is cheaper to create).
+   */
+  send(request: UpstreamRequest, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
     return this.agent.request({
       origin: request.url.origin,
       path: request.url.pathname + request.url.search,
