@@ -39,7 +39,13 @@ import {
   writeMultiRouteGatewayConfig,
 } from './support/gateway-config.mjs';
 import { runLoad } from './support/load.mjs';
-import { describeCode, describeMachine, loadAverage } from './support/machine.mjs';
+import {
+  describeCode,
+  describeLoad,
+  describeMachine,
+  loadAverage,
+  startStealMeter,
+} from './support/machine.mjs';
 import { startOtlpSink } from './support/otlp-sink.mjs';
 import { readMemory, startCpuWindow } from './support/process-stats.mjs';
 import { startProviderSimProcess, writeScenario } from './support/provider-sim-process.mjs';
@@ -1091,7 +1097,7 @@ function machineLine(machine, db, options) {
     `${machine.date}, code ${machine.code ?? 'unknown'}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ` +
     `Node ${machine.node}, PostgreSQL ${db.settings.server_version} — ${db.kind === 'embedded' ? 'the embedded server Stilts starts without `DATABASE_URL` (temporary data directory)' : '`DATABASE_URL`'}` +
     ` (shared_buffers ${db.settings.shared_buffers}, synchronous_commit ${db.settings.synchronous_commit}, fsync ${db.settings.fsync}), on the same machine. ` +
-    `Load average ${machine.loadBefore.toFixed(2)} before the run and ${machine.loadAfter.toFixed(2)} after it (other work on the machine adds noise).` +
+    describeLoad(machine) +
     (options.quick ? ' **Quick smoke run: figures are indicative only.**' : '')
   );
 }
@@ -1273,6 +1279,7 @@ async function main() {
   try {
     const machine = describeMachine();
     machine.loadBefore = loadAverage();
+    const steal = startStealMeter();
     machine.code = describeCode(ROOT);
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'stilts-bench-gateway-'));
     cleanup.add('remove temp dir', () => rm(tmp, { recursive: true, force: true }));
@@ -1307,6 +1314,7 @@ async function main() {
       );
       const soak = await runSoak({ db, options, cleanup, tmp, config });
       machine.loadAfter = loadAverage();
+      machine.steal = steal.stop();
       await cleanup.now(stopSim, () => sim.stop(5_000));
       log(
         `  ${num(soak.requests)} requests in ${seconds(soak.durationSec * 1000)} (${num(soak.rps)} req/s, p99 ${ms(soak.p99Ms)}, non-2xx ${soak.non2xx}, errors ${soak.errors})`,
@@ -1366,6 +1374,7 @@ async function main() {
       );
     }
     machine.loadAfter = loadAverage();
+    machine.steal = steal.stop();
     const summary = summarise(rounds);
     log();
     const m = matrixTable(summary);
@@ -1396,7 +1405,7 @@ async function main() {
     for (const x of targets) log(`  ${x.ok ? 'PASS' : 'FAIL'}  ${x.target}: ${x.detail}`);
     log();
     log(
-      `load average ${machine.loadBefore.toFixed(2)} before, ${machine.loadAfter.toFixed(2)} after`,
+      describeLoad(machine),
     );
     if (options.writeDoc) {
       const report = markdownReport({ machine, db, options, summary, targets, profile });

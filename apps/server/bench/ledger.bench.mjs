@@ -34,7 +34,13 @@ import { exitCodeFor, writeDocSection } from './support/doc-section.mjs';
 import { markdownTable, mebibytes, num, percent, textTable } from './support/format.mjs';
 import { chatBody, writeGatewayConfig } from './support/gateway-config.mjs';
 import { runLoad } from './support/load.mjs';
-import { describeCode, describeMachine, loadAverage } from './support/machine.mjs';
+import {
+  describeCode,
+  describeLoad,
+  describeMachine,
+  loadAverage,
+  startStealMeter,
+} from './support/machine.mjs';
 import { readMemory, resetPeakRss, startCpuWindow } from './support/process-stats.mjs';
 import { scenarioPath, startProviderSimProcess } from './support/provider-sim-process.mjs';
 import { benchSchemaName, dropSchema, withSchemaClient } from './support/schema.mjs';
@@ -815,7 +821,7 @@ function markdownReport({ machine, db, options, writer, gateway, targets }) {
     `${machine.date}, code ${machine.code ?? 'unknown'}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ` +
       `Node ${machine.node}, PostgreSQL ${db.settings.server_version} — ${db.kind === 'embedded' ? 'the embedded server Stilts starts without `DATABASE_URL` (temporary data directory)' : '`DATABASE_URL`'}` +
       ` (shared_buffers ${db.settings.shared_buffers}, synchronous_commit ${db.settings.synchronous_commit}, fsync ${db.settings.fsync}), on the same machine. ` +
-      `Load average ${machine.loadBefore.toFixed(2)} before the run and ${machine.loadAfter.toFixed(2)} after it (other work on the machine adds noise).` +
+      describeLoad(machine) +
       (options.quick ? ' **Quick smoke run: figures are indicative only.**' : ''),
     '',
   );
@@ -884,6 +890,7 @@ async function main() {
   try {
     const machine = describeMachine();
     machine.loadBefore = loadAverage();
+    const steal = startStealMeter();
     machine.code = describeCode(ROOT);
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'stilts-bench-ledger-'));
     cleanup.add('remove temp dir', () => rm(tmp, { recursive: true, force: true }));
@@ -924,6 +931,7 @@ async function main() {
       log();
     }
     machine.loadAfter = loadAverage();
+    machine.steal = steal.stop();
     const targets = targetsOf(writer, gateway);
     log('Targets');
     for (const t of targets) log(`  ${t.ok ? 'PASS' : 'FAIL'}  ${t.target}: ${t.detail}`);

@@ -21,6 +21,51 @@ export function loadAverage() {
   return os.loadavg()[0];
 }
 
+/** The aggregate `cpu` line of /proc/stat: ticks per state, or undefined when not on Linux. */
+function cpuTicks() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    // user nice system idle iowait irq softirq steal (guest time is inside user already)
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    return { total: user + nice + system + idle + iowait + irq + softirq + steal, steal };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures CPU steal from now until `stop()`: the share of this machine's CPU time that the
+ * hypervisor gave to other guests while our vCPUs wanted to run. On a shared VM it swings from
+ * 0 to over a third of the time, and every CPU and latency figure suffers with it; benchmarks
+ * print it with their figures. `stop()` returns the share (0..1), or undefined off Linux.
+ */
+export function startStealMeter() {
+  const before = cpuTicks();
+  return {
+    stop() {
+      const after = cpuTicks();
+      if (!before || !after || after.total <= before.total) return undefined;
+      return (after.steal - before.steal) / (after.total - before.total);
+    },
+  };
+}
+
+/**
+ * "Load average 0.50 before the run and 1.90 after it; CPU steal 2.1 % during it (...)": the
+ * sentence benchmarks put next to their figures.
+ */
+export function describeLoad(machine) {
+  const steal =
+    machine.steal === undefined
+      ? ''
+      : `; CPU steal ${(machine.steal * 100).toFixed(1)} % during it (machine CPU time the hypervisor gave other guests: above a few percent, CPU and latency figures are inflated)`;
+  return `Load average ${machine.loadBefore.toFixed(2)} before the run and ${machine.loadAfter.toFixed(2)} after it${steal}. Other work on the machine adds noise.`;
+}
+
 /** `{ date, cpus, cpuModel, memory, node, platform }` of this machine, now. */
 export function describeMachine() {
   return {
