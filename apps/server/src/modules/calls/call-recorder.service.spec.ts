@@ -117,6 +117,7 @@ describe('CallRecorderService', () => {
     ledger.down = undefined;
     await eventually(() => ledger.rows.size === 1_000);
     await eventually(async () => (await readdir(dir)).length === 0);
+    await eventually(() => recorder.settled);
     expect(recorder.stats.written).toBe(1_000);
     expect(recorder.stats.journaled).toBeGreaterThan(0);
     expect(recorder.stats.replayed).toBe(recorder.stats.journaled);
@@ -158,6 +159,8 @@ describe('CallRecorderService', () => {
     second.start();
     await eventually(() => ledger.rows.size === 75);
     await eventually(async () => (await readdir(dir)).length === 0);
+    // The file goes before the flush that replayed it ends: wait for the flush too.
+    await eventually(() => second.settled);
     expect(second.stats.replayed).toBe(75);
     expect(second.stats.duplicates).toBe(1);
     await second.drain();
