@@ -43,6 +43,7 @@ import {
   describeCode,
   describeLoad,
   describeMachine,
+  describeRun,
   loadAverage,
   startStealMeter,
 } from './support/machine.mjs';
@@ -1107,16 +1108,6 @@ function otherFailures(summary) {
   return parts.join(', ');
 }
 
-function machineLine(machine, db, options) {
-  return (
-    `${machine.date}, code ${machine.code ?? 'unknown'}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ` +
-    `Node ${machine.node}, PostgreSQL ${db.settings.server_version} — ${db.kind === 'embedded' ? 'the embedded server Stilts starts without `DATABASE_URL` (temporary data directory)' : '`DATABASE_URL`'}` +
-    ` (shared_buffers ${db.settings.shared_buffers}, synchronous_commit ${db.settings.synchronous_commit}, fsync ${db.settings.fsync}), on the same machine. ` +
-    describeLoad(machine) +
-    (options.quick ? ' **Quick smoke run: figures are indicative only.**' : '')
-  );
-}
-
 function existingSoakBlock() {
   if (!existsSync(DOC)) return undefined;
   const doc = readFileSync(DOC, 'utf8');
@@ -1137,7 +1128,7 @@ Not run yet: \`npm run bench:gateway -- --soak\`.
 
 function markdownReport({ machine, db, options, summary, targets, profile }) {
   const out = ['## Gateway overhead (`npm run bench:gateway`)', ''];
-  out.push(machineLine(machine, db, options), '');
+  out.push(describeRun(machine, db, options), '');
   out.push(
     `Processes, each its own: the provider simulator (one for the run; three providers answering after a fixed 0 ms or 50 ms, streams in one write, or — for time to first token — after 50 ms with events 2 ms apart; 64 output tokens in 16 chunks); Stilts (\`node ${PRODUCTION_NODE_ARGS.join(' ')} apps/server/dist/main.js\` as \`npm start\` runs it, \`LOG_LEVEL=warn\`) as in production: call recording into PostgreSQL, the API key it created on first start, a month budget on the key's team and one on every route, so every request passes the budget gate; and the floor, \`apps/server/bench/support/floor-proxy.mjs\`: a node:http server piping to a keep-alive node:http client, nothing else. ` +
       `${options.rounds} interleaved round${options.rounds === 1 ? '' : 's'} of fresh gateway and floor processes (each Stilts in its own scratch database): ${options.warmupSec} s warm-up of every Stilts; then ${options.pacedSec} s windows at a fixed ${num(summary.rate)} req/s for each Stilts variant; then each load-matrix cell for ${options.durationSec} s per process (autocannon in the benchmark process, ${options.connections} connections, closed loop); then ${num(options.ttftRequests)} streamed requests per process for time to first token. ` +
@@ -1216,7 +1207,7 @@ function soakMarkdown(soak, machine, db, options) {
     '',
     '### Soak',
     '',
-    `\`npm run bench:gateway -- --soak${options.soakRequests === 1_000_000 ? '' : ` --soak-requests ${options.soakRequests}`}\`. ${machineLine(machine, db, options)}`,
+    `\`npm run bench:gateway -- --soak${options.soakRequests === 1_000_000 ? '' : ` --soak-requests ${options.soakRequests}`}\`. ${describeRun(machine, db, options)}`,
     '',
     `${num(soak.requests)} non-streamed requests through one Stilts (keys and budgets on, recording), 0 ms upstream, ${options.connections} connections at full speed: ${num(soak.rps)} req/s, p50 ${ms(soak.p50Ms)}, p99 ${ms(soak.p99Ms)}, non-2xx ${soak.non2xx}, errors ${soak.errors}, in ${seconds(soak.durationSec * 1000)}. RSS sampled every ${options.soakIntervalSec} s; warm-up is the first 20 % of the requests.`,
     '',

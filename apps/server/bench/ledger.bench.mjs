@@ -36,8 +36,8 @@ import { chatBody, writeGatewayConfig } from './support/gateway-config.mjs';
 import { runLoad } from './support/load.mjs';
 import {
   describeCode,
-  describeLoad,
   describeMachine,
+  describeRun,
   loadAverage,
   startStealMeter,
 } from './support/machine.mjs';
@@ -817,14 +817,7 @@ function targetsOf(writer, gateway) {
 function markdownReport({ machine, db, options, writer, gateway, targets }) {
   const out = [];
   out.push('## Call ledger (`npm run bench:ledger`)', '');
-  out.push(
-    `${machine.date}, code ${machine.code ?? 'unknown'}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ` +
-      `Node ${machine.node}, PostgreSQL ${db.settings.server_version} — ${db.kind === 'embedded' ? 'the embedded server Stilts starts without `DATABASE_URL` (temporary data directory)' : '`DATABASE_URL`'}` +
-      ` (shared_buffers ${db.settings.shared_buffers}, synchronous_commit ${db.settings.synchronous_commit}, fsync ${db.settings.fsync}), on the same machine. ` +
-      describeLoad(machine) +
-      (options.quick ? ' **Quick smoke run: figures are indicative only.**' : ''),
-    '',
-  );
+  out.push(describeRun(machine, db, options), '');
   if (writer) {
     const t = writerTable(writer.results);
     out.push(

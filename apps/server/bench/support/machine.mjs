@@ -66,6 +66,20 @@ export function describeLoad(machine) {
   return `Load average ${machine.loadBefore.toFixed(2)} before the run and ${machine.loadAfter.toFixed(2)} after it${steal}. Other work on the machine adds noise.`;
 }
 
+/**
+ * The sentence a benchmark's doc section opens with: date, code, machine, PostgreSQL (`db` from
+ * `openBenchDatabase`) and load, and a warning for `--quick` runs.
+ */
+export function describeRun(machine, db, { quick = false } = {}) {
+  return (
+    `${machine.date}, code ${machine.code ?? 'unknown'}: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ` +
+    `Node ${machine.node}, PostgreSQL ${db.settings.server_version} — ${db.kind === 'embedded' ? 'the embedded server Stilts starts without `DATABASE_URL` (temporary data directory)' : '`DATABASE_URL`'}` +
+    ` (shared_buffers ${db.settings.shared_buffers}, synchronous_commit ${db.settings.synchronous_commit}, fsync ${db.settings.fsync}), on the same machine. ` +
+    describeLoad(machine) +
+    (quick ? ' **Quick smoke run: figures are indicative only.**' : '')
+  );
+}
+
 /** `{ date, cpus, cpuModel, memory, node, platform }` of this machine, now. */
 export function describeMachine() {
   return {
