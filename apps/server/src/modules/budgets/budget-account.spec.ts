@@ -88,4 +88,33 @@ describe('BudgetAccount', () => {
     expect(a.removeLease('L1')).toBe(200);
     expect(a.leased).toBe(0);
   });
+
+  it('keeps available = leased − pending charges − reserved through any sequence of operations', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const reservations: number[] = [];
+    const charges: ReturnType<BudgetAccount['settle']> = [];
+    let leases = 0;
+    for (let step = 0; step < 2_000; step++) {
+      const op = random(6);
+      if (op === 0) a.addLease(`L${leases++}`, 1 + random(1_000));
+      else if (op === 1) {
+        const amount = 1 + random(300);
+        if (a.tryReserve(amount, step)) reservations.push(amount);
+      } else if (op === 2 && reservations.length > 0) {
+        charges.push(...a.settle(reservations.pop()!, random(400)));
+      } else if (op === 3 && charges.length > 0) {
+        a.charged(charges.splice(random(charges.length), 1)[0]!);
+      } else if (op === 4 && reservations.length > 0) {
+        a.release(reservations.pop()!);
+      } else if (op === 5 && leases > 0 && random(10) === 0) {
+        a.removeLease(`L${random(leases)}`);
+      }
+      expect(a.available).toBe(a.leased - a.pendingCharges - a.inFlight);
+    }
+  });
 });

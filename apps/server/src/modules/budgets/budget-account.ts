@@ -22,6 +22,8 @@ interface Lease {
  */
 export class BudgetAccount {
   private readonly leases = new Map<string, Lease>();
+  /** Σ over the leases (remaining − pending), kept up to date: admission reads it per request. */
+  private free = 0;
   private reserved = 0;
   private unleased = 0;
   /** ms of the last reservation, for returning idle leases. */
@@ -53,9 +55,7 @@ export class BudgetAccount {
   }
 
   get available(): number {
-    let free = 0;
-    for (const lease of this.leases.values()) free += lease.remaining - lease.pending;
-    return free - this.reserved - this.unleased;
+    return this.free - this.reserved - this.unleased;
   }
 
   get inFlight(): number {
@@ -92,6 +92,17 @@ export class BudgetAccount {
   settle(reservedAmount: number, cost: number): BudgetCharge[] {
     this.release(reservedAmount);
     if (cost <= 0) return [];
+    // Usually one lease covers the whole cost: the one with the most free, found in one pass.
+    let best: [string, Lease] | undefined;
+    let bestFree = 0;
+    for (const entry of this.leases) {
+      const free = entry[1].remaining - entry[1].pending;
+      if (free > bestFree) {
+        best = entry;
+        bestFree = free;
+      }
+    }
+    if (best && bestFree >= cost) return [this.assign(best[0], best[1], cost)];
     const charges: BudgetCharge[] = [];
     let left = cost;
     const byFree = [...this.leases].sort(
@@ -101,14 +112,8 @@ export class BudgetAccount {
       if (left === 0) break;
       const take = Math.min(left, lease.remaining - lease.pending);
       if (take <= 0) continue;
-      lease.pending += take;
       left -= take;
-      charges.push({
-        budgetId: this.budget.id,
-        periodStart: this.periodStart,
-        leaseId,
-        amountMicroUsd: take,
-      });
+      charges.push(this.assign(leaseId, lease, take));
     }
     if (left > 0) {
       this.unleased += left;
@@ -122,6 +127,17 @@ export class BudgetAccount {
     return charges;
   }
 
+  private assign(leaseId: string, lease: Lease, amount: number): BudgetCharge {
+    lease.pending += amount;
+    this.free -= amount;
+    return {
+      budgetId: this.budget.id,
+      periodStart: this.periodStart,
+      leaseId,
+      amountMicroUsd: amount,
+    };
+  }
+
   /** A charge reached the database: mirror what it did to the lease. */
   charged(charge: BudgetCharge): void {
     if (charge.leaseId === null) {
@@ -130,19 +146,25 @@ export class BudgetAccount {
     }
     const lease = this.leases.get(charge.leaseId);
     if (!lease) return;
+    const before = lease.remaining - lease.pending;
     lease.pending = Math.max(0, lease.pending - charge.amountMicroUsd);
     lease.remaining = Math.max(0, lease.remaining - charge.amountMicroUsd);
+    this.free += lease.remaining - lease.pending - before;
   }
 
   addLease(id: string, amount: number): void {
+    this.removeLease(id);
     this.leases.set(id, { remaining: amount, pending: 0 });
+    this.free += amount;
     this.lastGrant = amount;
   }
 
   /** Forgets a lease (returned, or lost to expiry); returns what was left on it. */
   removeLease(id: string): number {
     const lease = this.leases.get(id);
+    if (!lease) return 0;
     this.leases.delete(id);
-    return lease?.remaining ?? 0;
+    this.free -= lease.remaining - lease.pending;
+    return lease.remaining;
   }
 }

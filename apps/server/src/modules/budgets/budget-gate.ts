@@ -39,8 +39,15 @@ export type ReserveResult =
 
 /** The budgets of one request. */
 export interface RequestBudgets {
-  /** Reserves the worst-case cost of an attempt at `deployment` from every budget that applies. */
-  reserve(deployment: DeploymentDefinition, estimate: AttemptEstimate): Promise<ReserveResult>;
+  /**
+   * Reserves the worst-case cost of an attempt at `deployment` from every budget that applies.
+   * Synchronous when the replica's leases cover it (the common case); a promise when a budget
+   * must lease more from the database first.
+   */
+  reserve(
+    deployment: DeploymentDefinition,
+    estimate: AttemptEstimate,
+  ): ReserveResult | Promise<ReserveResult>;
 }
 
 /** Admission against budgets. Memory only on the common path; see `BudgetsService`. */

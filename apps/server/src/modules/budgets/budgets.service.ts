@@ -105,6 +105,8 @@ export class BudgetsService
   private budgets: BudgetIndex = index([]);
   private readonly accounts = new Map<string, BudgetAccount>();
   private readonly periods = new WeakMap<BudgetDefinition, { start: number; end: number }>();
+  /** Each definition's account for its current period (saves building the key per request). */
+  private readonly current = new WeakMap<BudgetDefinition, BudgetAccount>();
   private stops: (() => void)[] = [];
   private maintenance: NodeJS.Timeout | undefined;
   private maintaining: Promise<void> | undefined;
@@ -185,17 +187,44 @@ export class BudgetsService
     return { reserve: (deployment, estimate) => this.reserve(base, deployment, estimate) };
   }
 
-  private async reserve(
+  /**
+   * The common case in memory and synchronously: every budget admits the attempt from what this
+   * replica has leased. Otherwise (a budget must lease more, or may refuse or degrade), the
+   * held reservations are given back and {@link reserveWaiting} decides, budget by budget.
+   */
+  private reserve(
     base: readonly BudgetDefinition[],
     deployment: DeploymentDefinition,
     estimate: AttemptEstimate,
-  ): Promise<ReserveResult> {
-    const budgets = [...base, ...(this.budgets.byDeployment.get(deployment.id) ?? NONE)];
+  ): ReserveResult | Promise<ReserveResult> {
+    const byDeployment = this.budgets.byDeployment.get(deployment.id);
+    const budgets = byDeployment ? [...base, ...byDeployment] : base;
     const amount = maxCostMicroUsd(
       estimate.inputTokens,
       estimate.maxOutputTokens,
       deployment.price,
     );
+    const held: BudgetAccount[] = [];
+    for (const budget of budgets) {
+      const now = this.clock.now();
+      const account = this.account(budget, now);
+      if (amount > 0) {
+        if (!account.tryReserve(amount, now)) {
+          for (const a of held) a.release(amount);
+          return this.reserveWaiting(budgets, deployment, amount);
+        }
+        held.push(account);
+      }
+      this.topUp(account, amount);
+    }
+    return this.reserved(amount, held, [], null);
+  }
+
+  private async reserveWaiting(
+    budgets: readonly BudgetDefinition[],
+    deployment: DeploymentDefinition,
+    amount: number,
+  ): Promise<ReserveResult> {
     const held: BudgetAccount[] = [];
     const exempt: BudgetAccount[] = [];
     let degradedBy: string | null = null;
@@ -227,9 +256,22 @@ export class BudgetsService
         return { ok: false, refusal: { budget, resetsAt: account.periodEnd } };
       }
       if (amount > 0) held.push(account);
-      // Top up ahead of need, so the next requests do not wait for the database.
-      if (account.available < account.lastGrant / 4) void this.refill(account, amount);
+      this.topUp(account, amount);
     }
+    return this.reserved(amount, held, exempt, degradedBy);
+  }
+
+  /** Tops the account up ahead of need, so the next requests do not wait for the database. */
+  private topUp(account: BudgetAccount, amount: number): void {
+    if (account.available < account.lastGrant / 4) void this.refill(account, amount);
+  }
+
+  private reserved(
+    amount: number,
+    held: readonly BudgetAccount[],
+    exempt: readonly BudgetAccount[],
+    degradedBy: string | null,
+  ): ReserveResult {
     let done = false;
     return {
       ok: true,
@@ -262,6 +304,8 @@ export class BudgetsService
   }
 
   private account(budget: BudgetDefinition, now: number): BudgetAccount {
+    const current = this.current.get(budget);
+    if (current && now >= current.periodStart && now < current.periodEnd) return current;
     const period = this.period(budget, now);
     const key = `${budget.id}:${period.start}`;
     let account = this.accounts.get(key);
@@ -272,6 +316,7 @@ export class BudgetsService
       // A reloaded (maybe changed) definition: its reservations and leases carry on.
       account.budget = budget;
     }
+    this.current.set(budget, account);
     return account;
   }
 

@@ -315,7 +315,9 @@ export class GatewayService {
       let reservation: Reservation | undefined;
       if (state.budgets) {
         state.estimate ??= this.estimate(state.request);
-        const reserved = await state.budgets.reserve(member.deployment, state.estimate);
+        const pending = state.budgets.reserve(member.deployment, state.estimate);
+        // Usually settled in memory, without a promise: only a lease request is awaited.
+        const reserved = pending instanceof Promise ? await pending : pending;
         if (!reserved.ok) {
           // Not an attempt: the budgets do not allow this deployment; try another.
           health.breaker.release();
