@@ -192,4 +192,40 @@ describe('PostgresLedgerWriter', () => {
       expect((await stored(level.table, level.time)).sort(byTimeAndKey)).toEqual(want);
     }
   });
+
+  // Last: its record adds to the rollups the tests above compare.
+  it('stores every field of a record as given: ms-exact start, escaped text, the plan as JSON', async () => {
+    const writer = new PostgresLedgerWriter(db.database.pool);
+    const plan = {
+      c: [['dep "quoted" \\ one', 0.6667, 0.25] as const, ['dép-2', 1e-7, 0.75] as const],
+      x: [['dep-3', 'circuit_open'] as const],
+    };
+    const record = attemptRecord({
+      startedAt: Date.UTC(2026, 10, 24, 23, 59, 59, 987),
+      route: 'route-"x"',
+      errorType: 'a\\b',
+      ttftMs: 12,
+      propensity: 0.125,
+      snapshotVersion: 42,
+      streamed: true,
+      plan,
+    });
+    expect(await writer.write([record])).toBe(1);
+    const [row] = await db.dataSource.query<Record<string, unknown>[]>(
+      `SELECT (extract(epoch FROM started_at) * 1000)::bigint AS started_ms, route, error_type,
+              ttft_ms, propensity, snapshot_version, streamed, plan
+         FROM call_records WHERE request_id = $1`,
+      [record.requestId],
+    );
+    expect(row).toEqual({
+      started_ms: String(record.startedAt),
+      route: 'route-"x"',
+      error_type: 'a\\b',
+      ttft_ms: 12,
+      propensity: 0.125,
+      snapshot_version: '42',
+      streamed: true,
+      plan: JSON.parse(JSON.stringify(plan)),
+    });
+  });
 });

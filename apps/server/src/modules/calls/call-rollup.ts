@@ -74,12 +74,14 @@ function zeroOutcomes(): Record<AttemptOutcome, number> {
  * Pure: the flusher upserts the result, adding it to what the minute already holds.
  */
 export function rollUp(records: Iterable<AttemptRecord>): RollupRow[] {
-  const rows = new Map<string, RollupRow>();
+  const rows: RollupRow[] = [];
+  // minute -> route -> deployment -> key: no key string built per record.
+  const index = new Map<number, Map<string, Map<string, Map<string, RollupRow>>>>();
   for (const r of records) {
     const minute = r.startedAt - (r.startedAt % MINUTE_MS);
     const apiKeyId = r.apiKeyId ?? '';
-    const key = `${minute}\u0000${r.route}\u0000${r.deploymentId}\u0000${apiKeyId}`;
-    let row = rows.get(key);
+    const byKey = child(child(child(index, minute), r.route), r.deploymentId);
+    let row = byKey.get(apiKeyId);
     if (!row) {
       row = {
         minute,
@@ -99,7 +101,8 @@ export function rollUp(records: Iterable<AttemptRecord>): RollupRow[] {
         outputTokens: 0,
         costMicroUsd: 0,
       };
-      rows.set(key, row);
+      byKey.set(apiKeyId, row);
+      rows.push(row);
     }
     row.attempts++;
     if (r.attempt === 1) row.firstAttempts++;
@@ -120,7 +123,17 @@ export function rollUp(records: Iterable<AttemptRecord>): RollupRow[] {
     row.outputTokens += r.outputTokens;
     row.costMicroUsd += r.costMicroUsd;
   }
-  return [...rows.values()];
+  return rows;
+}
+
+/** The map under `key` in `parent`, created empty when missing. */
+function child<K, V>(parent: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let map = parent.get(key);
+  if (!map) {
+    map = new Map();
+    parent.set(key, map);
+  }
+  return map;
 }
 
 /** One hour and one UTC day, the coarser rollups' widths. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { arrayLiteral } from './postgres-ledger.writer.js';
+import type { AttemptRecord, RecordedPlan } from './call-record.js';
+import { arrayLiteral, planColumn } from './postgres-ledger.writer.js';
 
 describe('arrayLiteral', () => {
   const encode = (values: (string | number | boolean | null)[]): string =>
@@ -21,5 +22,30 @@ describe('arrayLiteral', () => {
   it('refuses a number PostgreSQL would not read back', () => {
     expect(() => encode([Number.NaN])).toThrow(/non-finite/);
     expect(() => encode([Number.POSITIVE_INFINITY])).toThrow(/non-finite/);
+  });
+});
+
+describe('planColumn', () => {
+  it('writes each plan as the array element of its JSON text, or NULL', () => {
+    const plans: (RecordedPlan | null)[] = [
+      { c: [['sim-openai/gpt-4o', 0.6667, 1]], x: [] },
+      null,
+      {
+        c: [
+          ['a"quoted"\\deployment', 2.5e-7, 0.25],
+          ['ünïcode/модель', 1, 0.75],
+        ],
+        x: [
+          ['down/one', 'circuit_open'],
+          ['tab\there', 'paused'],
+        ],
+      },
+      { c: [['nan/weight', Number.NaN, 1]], x: [] },
+    ];
+    const records = plans.map((plan) => ({ plan }) as unknown as AttemptRecord);
+    expect(planColumn(records)).toBe(
+      arrayLiteral(plans, (plan) => (plan ? JSON.stringify(plan) : null)),
+    );
+    expect(planColumn([])).toBe('{}');
   });
 });
