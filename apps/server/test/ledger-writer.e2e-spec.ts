@@ -225,7 +225,7 @@ describe('PostgresLedgerWriter', () => {
       propensity: 0.125,
       snapshot_version: '42',
       streamed: true,
-      plan: JSON.parse(JSON.stringify(plan)),
+      plan: JSON.parse(JSON.stringify(plan)) as unknown,
     });
   });
 });
