@@ -119,6 +119,19 @@ describe('hard budget caps', () => {
     expect((status?.spentMicroUsd ?? 0) + (status?.reservedMicroUsd ?? 0)).toBeLessThanOrEqual(
       cap + perCall,
     );
+
+    // Leases the charges used up are forgotten, and deleted by the next maintenance pass.
+    const leases = async (): Promise<{ empty: number; all: number }> => {
+      const [row] = await harness.sql<{ empty: string; all: string }>(
+        `SELECT count(*) FILTER (WHERE amount_micro_usd = 0) AS empty, count(*) AS all
+           FROM budget_leases`,
+      );
+      return { empty: Number(row?.empty), all: Number(row?.all) };
+    };
+    const before = await leases();
+    expect(before.empty).toBeGreaterThan(0);
+    await harness.app.get(BudgetsService).maintain();
+    expect(await leases()).toEqual({ empty: 0, all: before.all - before.empty });
   }, 60_000);
 
   it('admits a burst of 100 concurrent requests on an ample budget this replica has not leased from yet', async () => {

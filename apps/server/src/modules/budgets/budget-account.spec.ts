@@ -117,4 +117,28 @@ describe('BudgetAccount', () => {
       expect(a.available).toBe(a.leased - a.pendingCharges - a.inFlight);
     }
   });
+
+  it('forgets a used-up lease once its charges are written, and hands it back once', () => {
+    const a = new BudgetAccount(budget, 0, 86_400_000, 0);
+    a.addLease('L1', 100);
+    a.addLease('L2', 1_000);
+    a.tryReserve(100, 0);
+    // L2 is the freer: a cost it covers goes there, and leaves L1 alone.
+    for (const c of a.settle(100, 60)) a.charged(c);
+    expect(a.leaseIds()).toEqual(['L1', 'L2']);
+    // 1,040 more: L2's 940 and L1's 100, both used up.
+    a.tryReserve(1_040, 0);
+    const charges = a.settle(1_040, 1_040);
+    expect(charges.map((c) => [c.leaseId, c.amountMicroUsd])).toEqual([
+      ['L2', 940],
+      ['L1', 100],
+    ]);
+    // Not before the charges are written: they are still pending on the leases.
+    expect(a.takeSpent()).toEqual([]);
+    for (const c of charges) a.charged(c);
+    expect(a.leaseIds()).toEqual([]);
+    expect(a.takeSpent().sort()).toEqual(['L1', 'L2']);
+    expect(a.takeSpent()).toEqual([]);
+    expect(a.available).toBe(0);
+  });
 });

@@ -24,6 +24,8 @@ export class BudgetAccount {
   private readonly leases = new Map<string, Lease>();
   /** Σ over the leases (remaining − pending), kept up to date: admission reads it per request. */
   private free = 0;
+  /** Used-up leases not yet given back to the database. */
+  private readonly spent: string[] = [];
   private reserved = 0;
   private unleased = 0;
   /** ms of the last reservation, for returning idle leases. */
@@ -93,16 +95,19 @@ export class BudgetAccount {
     this.release(reservedAmount);
     if (cost <= 0) return [];
     // Usually one lease covers the whole cost: the one with the most free, found in one pass.
-    let best: [string, Lease] | undefined;
+    let bestId: string | undefined;
     let bestFree = 0;
-    for (const entry of this.leases) {
-      const free = entry[1].remaining - entry[1].pending;
+    // forEach, not for...of: no entry array per lease.
+    this.leases.forEach((lease, id) => {
+      const free = lease.remaining - lease.pending;
       if (free > bestFree) {
-        best = entry;
+        bestId = id;
         bestFree = free;
       }
+    });
+    if (bestId !== undefined && bestFree >= cost) {
+      return [this.assign(bestId, this.leases.get(bestId) as Lease, cost)];
     }
-    if (best && bestFree >= cost) return [this.assign(best[0], best[1], cost)];
     const charges: BudgetCharge[] = [];
     let left = cost;
     const byFree = [...this.leases].sort(
@@ -150,6 +155,17 @@ export class BudgetAccount {
     lease.pending = Math.max(0, lease.pending - charge.amountMicroUsd);
     lease.remaining = Math.max(0, lease.remaining - charge.amountMicroUsd);
     this.free += lease.remaining - lease.pending - before;
+    if (lease.remaining === 0 && lease.pending === 0) {
+      // Used up, in the database too: nothing more can be charged to it. Forget it here, and
+      // let the next maintenance delete it (see takeSpent), so leases do not pile up.
+      this.leases.delete(charge.leaseId);
+      this.spent.push(charge.leaseId);
+    }
+  }
+
+  /** The leases used up since the last call, to give back (they hold nothing). */
+  takeSpent(): string[] {
+    return this.spent.splice(0);
   }
 
   addLease(id: string, amount: number): void {

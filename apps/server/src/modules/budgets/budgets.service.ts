@@ -369,6 +369,7 @@ export class BudgetsService
       const keep: string[] = [];
       const give: string[] = [];
       for (const [key, account] of this.accounts) {
+        give.push(...account.takeSpent());
         const settled = account.inFlight === 0 && account.pendingCharges === 0;
         const over = now >= account.periodEnd;
         if (settled && (over || now - account.lastUsed > IDLE_MS)) {
@@ -381,9 +382,11 @@ export class BudgetsService
       }
       await this.repository.returnLeases(give);
       const alive = await this.repository.renewLeases(keep, this.config.BUDGET_LEASE_TTL_SECONDS);
+      // Only the leases asked about: one granted meanwhile is not in `alive`, yet is not lost.
+      const asked = new Set(keep);
       for (const account of this.accounts.values()) {
         for (const id of account.leaseIds()) {
-          if (!alive.has(id)) {
+          if (asked.has(id) && !alive.has(id)) {
             account.removeLease(id);
             this.logger.warn(`budget lease ${id} of ${account.budget.name} expired before renewal`);
           }
@@ -401,7 +404,7 @@ export class BudgetsService
     if (this.maintenance) clearInterval(this.maintenance);
     await this.maintaining;
     if (this.recorder instanceof CallRecorderService) await this.recorder.drain();
-    const ids = [...this.accounts.values()].flatMap((a) => a.leaseIds());
+    const ids = [...this.accounts.values()].flatMap((a) => [...a.takeSpent(), ...a.leaseIds()]);
     try {
       await this.repository.returnLeases(ids);
     } catch (error) {
