@@ -140,7 +140,8 @@ describe('calls', () => {
         'GET',
         `/admin/api/calls/${requestId}?around=${new Date().toISOString()}`,
       );
-      return detail.status === 200;
+      // The two attempts may reach the ledger in different flushes: wait for both.
+      return detail.status === 200 && (detail.body.attempts as unknown[]).length === 2;
     }, 5_000);
     expect(detail.body).toMatchObject({
       requestId,
