@@ -2,7 +2,7 @@
 // bearer-token auth, JSON in and out, an error naming the endpoint and status (never the token).
 
 /**
- * `{ get(path), post(path, body), put(path, body) }` against `<baseUrl>/admin/api`, authenticated with
+ * `{ get(path), post(path, body) }` against `<baseUrl>/admin/api`, authenticated with
  * `adminToken` (a secret: it is only ever sent in the Authorization header).
  */
 export function adminApi(baseUrl, adminToken) {
@@ -25,6 +25,5 @@ export function adminApi(baseUrl, adminToken) {
   return {
     get: (apiPath) => call('GET', apiPath),
     post: (apiPath, body) => call('POST', apiPath, body),
-    put: (apiPath, body) => call('PUT', apiPath, body),
   };
 }
