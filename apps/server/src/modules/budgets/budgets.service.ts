@@ -217,7 +217,7 @@ export class BudgetsService
       }
       this.topUp(account, amount);
     }
-    return this.reserved(amount, held, [], null);
+    return this.reservationOf(amount, held, [], null);
   }
 
   private async reserveWaiting(
@@ -258,7 +258,7 @@ export class BudgetsService
       if (amount > 0) held.push(account);
       this.topUp(account, amount);
     }
-    return this.reserved(amount, held, exempt, degradedBy);
+    return this.reservationOf(amount, held, exempt, degradedBy);
   }
 
   /** Tops the account up ahead of need, so the next requests do not wait for the database. */
@@ -266,7 +266,7 @@ export class BudgetsService
     if (account.available < account.lastGrant / 4) void this.refill(account, amount);
   }
 
-  private reserved(
+  private reservationOf(
     amount: number,
     held: readonly BudgetAccount[],
     exempt: readonly BudgetAccount[],

@@ -146,7 +146,7 @@ export function arrayLiteral<R>(rows: readonly R[], pick: (row: R) => Scalar): s
   return `${out}}`;
 }
 
-/** A string as the inside of a JSON string literal, escaped again for an array element. */
+/** A string as a JSON string literal (quotes included), escaped again to sit inside an array element. */
 const jsonInArray = new Map<string, string>();
 function jsonStringInArray(value: string): string {
   let out = jsonInArray.get(value);
