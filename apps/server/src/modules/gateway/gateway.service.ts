@@ -38,6 +38,7 @@ import { SseParser } from '../providers/sse-parser.js';
 import {
   headerValue,
   UpstreamClient,
+  type BufferedUpstreamResponse,
   type UpstreamResponse,
 } from '../providers/upstream-client.js';
 import { DeploymentHealthRegistry } from './deployment-health.js';
@@ -665,16 +666,23 @@ export class GatewayService {
     const timeoutMs = Math.min(member.deployment.timeoutMs, state.deadlineAt - this.clock.now());
     const timer = setTimeout(() => controller.abort(TIMEOUT), Math.max(1, timeoutMs));
     const unlink = state.context.caller.onLeave(() => controller.abort(CALLER_GONE));
-    let response: UpstreamResponse | undefined;
     try {
-      response = await this.upstream.send(upstreamRequest, controller);
-      if (response.statusCode >= 300)
-        return { ok: false, failed: await this.httpFailure(member, response) };
+      const response = await this.upstream.sendBuffered(upstreamRequest, controller);
+      if (response.statusCode >= 300) {
+        return {
+          ok: false,
+          failed: this.httpFailure(
+            member,
+            response.statusCode,
+            response.headers,
+            response.body.toString('utf8'),
+          ),
+        };
+      }
       let body: unknown;
       try {
-        body = await response.body.json();
-      } catch (error) {
-        if (controller.aborted) throw error;
+        body = JSON.parse(response.body.toString('utf8'));
+      } catch {
         return { ok: false, failed: malformed('upstream body is not JSON') };
       }
       const parsed = member.adapter.parseResponse(body, state.translate, state.request);
@@ -698,7 +706,6 @@ export class GatewayService {
     } finally {
       clearTimeout(timer);
       unlink();
-      if (response && !response.body.destroyed) response.body.destroy(BODY_NOT_READ);
     }
   }
 
@@ -760,7 +767,15 @@ export class GatewayService {
     try {
       response = await this.upstream.send(upstreamRequest, controller);
       if (response.statusCode >= 300)
-        return { ok: false, failed: await this.httpFailure(member, response) };
+        return {
+          ok: false,
+          failed: this.httpFailure(
+            member,
+            response.statusCode,
+            response.headers,
+            await bodyText(response),
+          ),
+        };
       const parser = new SseParser();
       // Not `for await`: leaving it early destroys the body without an error, and undici then
       // builds an error with a stack trace for every stream that ends before its body does.
@@ -830,17 +845,13 @@ export class GatewayService {
     }
   }
 
-  private async httpFailure(
+  /** An answer of HTTP 300 or more, from its status, headers and body. */
+  private httpFailure(
     member: ResolvedMember,
-    response: UpstreamResponse,
-  ): Promise<AttemptFailure> {
-    const status = response.statusCode;
-    let text = '';
-    try {
-      text = await response.body.text();
-    } catch {
-      // the status alone is enough to classify
-    }
+    status: number,
+    headers: BufferedUpstreamResponse['headers'],
+    text: string,
+  ): AttemptFailure {
     const info = member.adapter.parseError(status, text);
     if (status < 400) {
       return { ...malformed(`unexpected HTTP ${status} from upstream`), httpStatus: status };
@@ -852,10 +863,7 @@ export class GatewayService {
       httpStatus: status,
       errorType: info.type,
       message: info.message,
-      retryAfterMs: parseRetryAfter(
-        (name) => headerValue(response.headers, name),
-        this.clock.now(),
-      ),
+      retryAfterMs: parseRetryAfter((name) => headerValue(headers, name), this.clock.now()),
     };
   }
 
@@ -919,6 +927,15 @@ export class GatewayService {
 }
 
 class StreamCutError extends Error {}
+
+/** A streamed response's body as text ('' when it cannot be read: the status decides then). */
+async function bodyText(response: UpstreamResponse): Promise<string> {
+  try {
+    return await response.body.text();
+  } catch {
+    return '';
+  }
+}
 
 function malformed(message: string): AttemptFailure {
   return {
