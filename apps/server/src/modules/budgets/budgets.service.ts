@@ -32,8 +32,10 @@ const IDLE_MS = 30_000;
 /** After the database found nothing left to lease, wait this long before asking again. */
 const EXHAUSTED_BACKOFF_MS = 500;
 
+const chargesOfRecord = (record: AttemptRecord): AttemptRecord['budgetCharges'] =>
+  record.budgetCharges;
 const chargesOf = (records: readonly AttemptRecord[]): BudgetCharge[] =>
-  sumCharges(records.map((record) => record.budgetCharges));
+  sumCharges(records.map(chargesOfRecord));
 
 /** Lease requests one reservation may wait for before it is refused. */
 const MAX_REFILL_ROUNDS = 4;

@@ -189,13 +189,69 @@ export function planColumn(records: readonly AttemptRecord[]): string {
   return `${out}}`;
 }
 
-const column = (records: readonly AttemptRecord[], pick: (r: AttemptRecord) => Scalar): string =>
-  arrayLiteral(records, pick);
-
-const rollupColumn = (rows: readonly RollupRow[], pick: (r: RollupRow) => Scalar): string =>
-  arrayLiteral(rows, pick);
-
 const bucketLiteral = (buckets: readonly number[]): string => `{${buckets.join(',')}}`;
+
+// The columns of the two statements, in parameter order, as functions made once. Arrow
+// functions written inline in the query would be new closures on every flush, and V8 kept
+// optimising them anew: ~10 TurboFan compilations a second under steady load.
+
+/** Each of `picks` over `rows`, as array literals. */
+function columnsOf<R>(rows: readonly R[], picks: readonly ((row: R) => Scalar)[]): string[] {
+  const out: string[] = [];
+  for (const pick of picks) out.push(arrayLiteral(rows, pick));
+  return out;
+}
+
+/** `INSERT_RECORDS`' columns before the plan. */
+const RECORD_COLUMNS: readonly ((r: AttemptRecord) => Scalar)[] = [
+  (r) => r.requestId,
+  (r) => r.attempt,
+  (r) => r.startedAt,
+  (r) => r.route,
+  (r) => r.deploymentId,
+  (r) => r.providerId,
+  (r) => r.apiKeyId,
+  (r) => r.outcome,
+  (r) => r.httpStatus,
+  (r) => r.errorType,
+  (r) => r.latencyMs,
+  (r) => r.ttftMs,
+  (r) => r.inputTokens,
+  (r) => r.outputTokens,
+  (r) => r.costMicroUsd,
+  (r) => r.propensity,
+  (r) => r.snapshotVersion,
+  (r) => r.streamed,
+];
+
+/** The rollup upserts' columns (`upsertRollups`). */
+const ROLLUP_COLUMNS: readonly ((r: RollupRow) => Scalar)[] = [
+  (r) => r.minute,
+  (r) => r.route,
+  (r) => r.deploymentId,
+  (r) => r.apiKeyId,
+  (r) => r.attempts,
+  (r) => r.firstAttempts,
+  (r) => r.outcomes.success,
+  (r) => r.outcomes.caller_error,
+  (r) => r.outcomes.rate_limited,
+  (r) => r.outcomes.server_error,
+  (r) => r.outcomes.timeout,
+  (r) => r.outcomes.connection_error,
+  (r) => r.outcomes.malformed,
+  (r) => r.outcomes.misconfigured,
+  (r) => r.outcomes.interrupted,
+  (r) => r.outcomes.aborted,
+  (r) => r.streamed,
+  (r) => r.latencySumMs,
+  (r) => bucketLiteral(r.latencyBuckets),
+  (r) => r.ttftCount,
+  (r) => r.ttftSumMs,
+  (r) => bucketLiteral(r.ttftBuckets),
+  (r) => r.inputTokens,
+  (r) => r.outputTokens,
+  (r) => r.costMicroUsd,
+];
 
 /**
  * Writes attempt records to `call_records` and their rollups to `call_rollups_minute`, `_hour`
@@ -254,27 +310,7 @@ export class PostgresLedgerWriter implements LedgerWriter {
     const result = await client.query<{ request_id: string; attempt: number }>({
       name: 'ledger_insert_records',
       text: INSERT_RECORDS,
-      values: [
-        column(records, (r) => r.requestId),
-        column(records, (r) => r.attempt),
-        column(records, (r) => r.startedAt),
-        column(records, (r) => r.route),
-        column(records, (r) => r.deploymentId),
-        column(records, (r) => r.providerId),
-        column(records, (r) => r.apiKeyId),
-        column(records, (r) => r.outcome),
-        column(records, (r) => r.httpStatus),
-        column(records, (r) => r.errorType),
-        column(records, (r) => r.latencyMs),
-        column(records, (r) => r.ttftMs),
-        column(records, (r) => r.inputTokens),
-        column(records, (r) => r.outputTokens),
-        column(records, (r) => r.costMicroUsd),
-        column(records, (r) => r.propensity),
-        column(records, (r) => r.snapshotVersion),
-        column(records, (r) => r.streamed),
-        planColumn(records),
-      ],
+      values: [...columnsOf(records, RECORD_COLUMNS), planColumn(records)],
     });
     if (result.rows.length === records.length) return records as AttemptRecord[];
     // Each inserted key counts once, even if the batch carried a record twice.
@@ -291,33 +327,7 @@ export class PostgresLedgerWriter implements LedgerWriter {
     await client.query({
       name,
       text,
-      values: [
-        rollupColumn(rows, (r) => r.minute),
-        rollupColumn(rows, (r) => r.route),
-        rollupColumn(rows, (r) => r.deploymentId),
-        rollupColumn(rows, (r) => r.apiKeyId),
-        rollupColumn(rows, (r) => r.attempts),
-        rollupColumn(rows, (r) => r.firstAttempts),
-        rollupColumn(rows, (r) => r.outcomes.success),
-        rollupColumn(rows, (r) => r.outcomes.caller_error),
-        rollupColumn(rows, (r) => r.outcomes.rate_limited),
-        rollupColumn(rows, (r) => r.outcomes.server_error),
-        rollupColumn(rows, (r) => r.outcomes.timeout),
-        rollupColumn(rows, (r) => r.outcomes.connection_error),
-        rollupColumn(rows, (r) => r.outcomes.malformed),
-        rollupColumn(rows, (r) => r.outcomes.misconfigured),
-        rollupColumn(rows, (r) => r.outcomes.interrupted),
-        rollupColumn(rows, (r) => r.outcomes.aborted),
-        rollupColumn(rows, (r) => r.streamed),
-        rollupColumn(rows, (r) => r.latencySumMs),
-        rollupColumn(rows, (r) => bucketLiteral(r.latencyBuckets)),
-        rollupColumn(rows, (r) => r.ttftCount),
-        rollupColumn(rows, (r) => r.ttftSumMs),
-        rollupColumn(rows, (r) => bucketLiteral(r.ttftBuckets)),
-        rollupColumn(rows, (r) => r.inputTokens),
-        rollupColumn(rows, (r) => r.outputTokens),
-        rollupColumn(rows, (r) => r.costMicroUsd),
-      ],
+      values: columnsOf(rows, ROLLUP_COLUMNS),
     });
   }
 }
