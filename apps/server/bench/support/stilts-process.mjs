@@ -61,6 +61,8 @@ export async function startStiltsProcess({
   nodeArgs = [],
   timeoutMs = 60_000,
   awaitCredentials = false,
+  main = STILTS_MAIN,
+  wrapper = [],
 } = {}) {
   if (awaitCredentials && !env.STILTS_HOME) {
     throw new Error('startStiltsProcess: awaitCredentials needs env.STILTS_HOME');
@@ -74,16 +76,13 @@ export async function startStiltsProcess({
     HOST: host,
     PORT: port,
   };
-  const proc = spawnWithLines(
-    process.execPath,
-    [...PRODUCTION_NODE_ARGS, ...nodeArgs, STILTS_MAIN],
-    {
-      env: processEnv,
-      cwd: path.resolve(path.dirname(STILTS_MAIN), '../../..'),
-      name: 'stilts',
-      redact: redactCredentials,
-    },
-  );
+  const command = [...wrapper, process.execPath, ...PRODUCTION_NODE_ARGS, ...nodeArgs, main];
+  const proc = spawnWithLines(command[0], command.slice(1), {
+    env: processEnv,
+    cwd: path.resolve(path.dirname(main), '../../..'),
+    name: 'stilts',
+    redact: redactCredentials,
+  });
   const fallbackUrl = `http://${host}:${port}`;
   const deadline = Date.now() + timeoutMs;
   let polling = true;

@@ -1,0 +1,132 @@
+// Instructions per request, counted by valgrind's callgrind: a measure of a process's CPU work
+// that moves far less with what else the machine is doing than CPU time on a shared 2-core VM
+// (where rounds of the same process differ by 10-20 %). Used for the A/B targets ("budgets add
+// < 10 %", "recording adds < 5 %"), whose differences are smaller than the noise of timing.
+//
+// The process runs under `valgrind --tool=callgrind` with instrumentation off (about 20x slower)
+// through start-up and warm-up, then with it on (about 50x slower) for the measured windows:
+// counters zeroed, a fixed number of requests, counters dumped; then an idle window, whose rate
+// is taken off (see `measure`). Only the main thread is counted: the JavaScript, and the part
+// of garbage collection V8 does there. V8's helper threads (concurrent marking, sweeping,
+// optimising compilers) are left out: when they run is a matter of timing, and a window that
+// caught a compilation or a full collection would differ from the next by far more than the
+// differences measured here. Instructions are user-space only: kernel time is not in them.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** valgrind's version line, or undefined when valgrind cannot be run here. */
+export async function valgrindVersion() {
+  try {
+    const { stdout } = await run('valgrind', ['--version'], { timeout: 10_000 });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a process needs to be counted: `wrapper` goes before the node binary, `nodeArgs` after
+ * it. Dumps go to `dir`. `host` is the HOST variable the process is started with: vgdb names
+ * its control pipes after it, so the controller must use the same.
+ */
+export function callgrindLaunch(dir, { host } = {}) {
+  const prefix = path.join(dir, 'vgdb');
+  const out = path.join(dir, 'callgrind.out');
+  const env = { ...process.env, ...(host === undefined ? {} : { HOST: host }) };
+  const control = (pid, ...args) =>
+    run('callgrind_control', [`--vgdb-prefix=${prefix}`, ...args, String(pid)], {
+      env,
+      timeout: 120_000,
+    });
+  return {
+    wrapper: [
+      'valgrind',
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      // V8 writes and rewrites machine code: valgrind must check every code write.
+      '--smc-check=all-non-file',
+      // One dump file per thread: `<out>.<n>-01` is the main thread's.
+      '--separate-threads=yes',
+      `--vgdb-prefix=${prefix}`,
+      `--callgrind-out-file=${out}`,
+    ],
+    nodeArgs: [],
+    /**
+     * Counts the instructions of `windows` runs of `requests` requests each (`load(n)` sends n
+     * and resolves with `{ requests, non2xx, errors }`) after `settle` requests with
+     * instrumentation on, then of an idle window as long as the median counted one.
+     *
+     * Under instrumentation the process serves ~50x fewer requests per second, but its timers
+     * (metrics, lease renewal, partition upkeep) fire as often as ever, so their work would
+     * weigh ~50x more per request than at production rates. `perRequest` is therefore net of
+     * the idle rate: (window total − idle instructions per ms × window ms) / requests; `raw`
+     * keeps the gross figures. Resolves with `{ perRequest, raw, idlePerSecond }`.
+     */
+    async measure(pid, load, { requests, windows = 3, settle = 200 }) {
+      await control(pid, '--instr=on');
+      await load(settle);
+      const counted = [];
+      for (let i = 0; i < windows; i++) {
+        const before = new Set(await dumps(dir));
+        await control(pid, '--zero');
+        const t0 = performance.now();
+        const result = await load(requests);
+        const ms = performance.now() - t0;
+        await control(pid, '--dump');
+        const total = await newDumpTotal(dir, before);
+        if (result.requests === 0) throw new Error('no request completed in the window');
+        if (result.non2xx > 0 || result.errors > 0) {
+          throw new Error(
+            `${result.non2xx} non-2xx answers and ${result.errors} errors in a counted window`,
+          );
+        }
+        counted.push({ total, ms, requests: result.requests });
+      }
+      const idleMs = [...counted].sort((a, b) => a.ms - b.ms)[Math.floor(counted.length / 2)].ms;
+      const before = new Set(await dumps(dir));
+      await control(pid, '--zero');
+      const t0 = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+      const idleWindowMs = performance.now() - t0;
+      await control(pid, '--dump');
+      const idlePerMs = (await newDumpTotal(dir, before)) / idleWindowMs;
+      await control(pid, '--instr=off');
+      return {
+        perRequest: counted.map((c) => (c.total - idlePerMs * c.ms) / c.requests),
+        raw: counted.map((c) => c.total / c.requests),
+        idlePerSecond: idlePerMs * 1000,
+      };
+    },
+  };
+}
+
+/** Waits for the dump not in `before` to be complete and returns its total. */
+async function newDumpTotal(dir, before, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const file = (await dumps(dir)).find((f) => !before.has(f));
+    if (file) {
+      const total = await totalInstructions(path.join(dir, file)).catch(() => undefined);
+      if (total !== undefined) return total;
+    }
+    if (Date.now() > deadline) throw new Error('callgrind wrote no complete dump');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The main thread's dumps. */
+async function dumps(dir) {
+  return (await readdir(dir)).filter((f) => /^callgrind\.out\.\d+-01$/.test(f));
+}
+
+/** The instruction total of a callgrind dump (its `totals:` or `summary:` line). */
+export async function totalInstructions(file) {
+  const text = await readFile(file, 'utf8');
+  const match = /^(?:totals|summary): (\d+)/m.exec(text);
+  if (!match) throw new Error(`no totals in ${file}`);
+  return Number(match[1]);
+}
