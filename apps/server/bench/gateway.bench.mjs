@@ -723,7 +723,7 @@ async function runProfiledRound({ db, options, cleanup, tmp, config }) {
 /** Connections of the counted load: under valgrind Stilts is the bottleneck at far fewer. */
 const INSTRUCTION_CONNECTIONS = 10;
 /** Uninstrumented requests before counting (JIT and caches warm, budgets leased). */
-const INSTRUCTION_WARMUP_REQUESTS = 3_000;
+const INSTRUCTION_WARMUP_REQUESTS = 10_000;
 
 /**
  * Each Stilts variant, one after another, under callgrind: start, warm up, then
@@ -1197,7 +1197,10 @@ function targetsOf(summary, rounds, profile) {
     {
       kind: 'performance',
       target: `Tracing on costs <= ${TARGETS.tracingCpu * 100} % more CPU per request`,
-      ok: (instructions?.tracing ?? summary.tracingCpu) <= TARGETS.tracingCpu,
+      // Neither measure is exact on this machine: pass only when both say so.
+      ok:
+        summary.tracingCpu <= TARGETS.tracingCpu &&
+        (instructions?.tracing ?? -Infinity) <= TARGETS.tracingCpu,
       detail:
         (instructions
           ? `${percent(instructions.tracing)} instructions per request under callgrind (${num(instructions.counts['stilts-tracing'].median)} vs ${num(instructions.counts.stilts.median)}); CPU time ${percent(summary.tracingCpu)}`
@@ -1208,7 +1211,9 @@ function targetsOf(summary, rounds, profile) {
     {
       kind: 'performance',
       target: `Keys and budgets on: CPU per request grows < ${TARGETS.budgetsCpu * 100} % (vs keys, no budgets)`,
-      ok: (instructions?.budgets ?? summary.budgetsCpu) < TARGETS.budgetsCpu,
+      ok:
+        summary.budgetsCpu < TARGETS.budgetsCpu &&
+        (instructions?.budgets ?? -Infinity) < TARGETS.budgetsCpu,
       detail:
         (instructions
           ? `${percent(instructions.budgets)} instructions per request under callgrind (${num(instructions.counts.stilts.median)} vs ${num(instructions.counts['stilts-no-budgets'].median)}); CPU time ${percent(summary.budgetsCpu)}`
@@ -1574,7 +1579,7 @@ async function main() {
     if (summary.instructions) {
       const it = instructionTable(summary.instructions);
       log(
-        `Instructions per request under callgrind (non-streamed, 0 ms upstream; all threads, node --single-threaded)`,
+        `Instructions per request under callgrind (non-streamed, 0 ms upstream; main thread, net of idle)`,
       );
       log(textTable(it.columns, it.rows));
       log();

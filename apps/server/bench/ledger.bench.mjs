@@ -651,7 +651,7 @@ async function runGatewayBench(db, options, cleanup, tmp) {
 }
 
 /** Uninstrumented requests before counting (JIT and caches warm). */
-const INSTRUCTION_WARMUP_REQUESTS = 3_000;
+const INSTRUCTION_WARMUP_REQUESTS = 10_000;
 const INSTRUCTION_CONNECTIONS = 10;
 
 /**
@@ -883,7 +883,8 @@ function targetsOf(writer, gateway) {
     targets.push({
       kind: 'performance',
       target: `Recording adds < ${TARGET_CPU_OVERHEAD * 100} % gateway CPU per request`,
-      ok: counted ? counted.overhead < TARGET_CPU_OVERHEAD : within,
+      // Neither measure is exact on this machine: pass only when both say so.
+      ok: within && (counted?.overhead ?? -Infinity) < TARGET_CPU_OVERHEAD,
       detail:
         (counted
           ? `${percent(counted.overhead)} instructions per request under callgrind (${num(counted.on.median)} vs ${num(counted.off.median)}; windows of one variant differ by up to ${percent(counted.spread).replace('+', '')}); CPU time `
