@@ -1205,7 +1205,7 @@ function targetsOf(summary, rounds, profile) {
         (instructions
           ? `${percent(instructions.tracing)} instructions per request under callgrind (${num(instructions.counts['stilts-tracing'].median)} vs ${num(instructions.counts.stilts.median)}); CPU time ${percent(summary.tracingCpu)}`
           : percent(summary.tracingCpu)) +
-        ` at ${num(summary.rate)} req/s (${num(paced['stilts-tracing'].cpuUsPerRequest)} vs ${num(paced.stilts.cpuUsPerRequest)} µs; rounds ${pairs(summary.tracingPairs)}${instructions ? '' : noisy(TARGETS.tracingCpu)}); ` +
+        ` at ${num(summary.rate)} req/s (${num(paced['stilts-tracing'].cpuUsPerRequest)} vs ${num(paced.stilts.cpuUsPerRequest)} µs; rounds ${pairs(summary.tracingPairs)}${noisy(TARGETS.tracingCpu)}); ` +
         `the sink received ${num(paced['stilts-tracing'].export.spans)} spans, ${num(paced['stilts-tracing'].export.spansPerRequest, 2)} per request`,
     },
     {
@@ -1218,7 +1218,7 @@ function targetsOf(summary, rounds, profile) {
         (instructions
           ? `${percent(instructions.budgets)} instructions per request under callgrind (${num(instructions.counts.stilts.median)} vs ${num(instructions.counts['stilts-no-budgets'].median)}); CPU time ${percent(summary.budgetsCpu)}`
           : percent(summary.budgetsCpu)) +
-        ` at ${num(summary.rate)} req/s (${num(paced.stilts.cpuUsPerRequest)} vs ${num(paced['stilts-no-budgets'].cpuUsPerRequest)} µs; rounds ${pairs(summary.budgetsPairs)}${instructions ? '' : noisy(TARGETS.budgetsCpu)})` +
+        ` at ${num(summary.rate)} req/s (${num(paced.stilts.cpuUsPerRequest)} vs ${num(paced['stilts-no-budgets'].cpuUsPerRequest)} µs; rounds ${pairs(summary.budgetsPairs)}${noisy(TARGETS.budgetsCpu)})` +
         (profile
           ? `; the CPU profile puts ${share(profile.areas.shares.budgets)} of Stilts' busy main-thread time in budgets code`
           : ''),

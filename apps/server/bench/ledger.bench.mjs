@@ -891,7 +891,7 @@ function targetsOf(writer, gateway) {
           : '') +
         `${percent(s.cpuOverhead)} ${where} (median ${num(s.on[s.basis].cpuUsPerRequest)} vs ${num(s.off[s.basis].cpuUsPerRequest)} µs; pairs ${s.pairOverheads.map((x) => percent(x)).join(', ')})` +
         (s.noise >= TARGET_CPU_OVERHEAD
-          ? `; rounds of one variant differ by up to ${percent(s.noise).replace('+', '')}, more than the target${counted ? '' : `: ${within ? 'indicative' : 'not conclusive'}, run more rounds`}`
+          ? `; rounds of one variant differ by up to ${percent(s.noise).replace('+', '')}, more than the target: ${within ? 'indicative' : 'not conclusive'}, run more rounds`
           : '') +
         (s.profileShare !== undefined
           ? `; profile share of recording code (calls module + pg driver): ${percent(s.profileShare).replace('+', '')} of main-thread CPU`

@@ -146,7 +146,10 @@ export function arrayLiteral<R>(rows: readonly R[], pick: (row: R) => Scalar): s
   return `${out}}`;
 }
 
-/** A string as a JSON string literal (quotes included), escaped again to sit inside an array element. */
+/**
+ * A string as a JSON string literal (quotes included), escaped again to sit inside an array
+ * element.
+ */
 const jsonInArray = new Map<string, string>();
 function jsonStringInArray(value: string): string {
   let out = jsonInArray.get(value);
@@ -191,16 +194,16 @@ export function planColumn(records: readonly AttemptRecord[]): string {
 
 const bucketLiteral = (buckets: readonly number[]): string => `{${buckets.join(',')}}`;
 
-// The columns of the two statements, in parameter order, as functions made once. Arrow
-// functions written inline in the query would be new closures on every flush, and V8 kept
-// optimising them anew: ~10 TurboFan compilations a second under steady load.
-
 /** Each of `picks` over `rows`, as array literals. */
 function columnsOf<R>(rows: readonly R[], picks: readonly ((row: R) => Scalar)[]): string[] {
   const out: string[] = [];
   for (const pick of picks) out.push(arrayLiteral(rows, pick));
   return out;
 }
+
+// The columns of the two statements, in parameter order, as functions made once. Arrow
+// functions written inline in the query would be new closures on every flush, and V8 kept
+// optimising them anew: ~10 TurboFan compilations a second under steady load.
 
 /** `INSERT_RECORDS`' columns before the plan. */
 const RECORD_COLUMNS: readonly ((r: AttemptRecord) => Scalar)[] = [
