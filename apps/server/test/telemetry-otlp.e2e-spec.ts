@@ -11,6 +11,7 @@ import { spawnStilts, type StiltsProcess } from './support/spawn-stilts.js';
 interface Received {
   readonly path: string;
   readonly contentType: string;
+  readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Buffer;
 }
 
@@ -29,6 +30,7 @@ async function startCollector(): Promise<Collector> {
       received.push({
         path: req.url ?? '',
         contentType: req.headers['content-type'] ?? '',
+        headers: req.headers,
         body: Buffer.concat(chunks),
       });
       const json = (req.headers['content-type'] ?? '').includes('json');
@@ -104,7 +106,8 @@ describe('OTLP export', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
-    await server.waitForLine(/OpenTelemetry tracing on/);
+    const on = await server.waitForLine(/OpenTelemetry tracing on/);
+    expect(on).toContain('"serializer":"opentelemetry-sdk"');
     const response = await chat(server);
     expect([200, 429, 503]).toContain(response.status);
     const c = collector;
@@ -127,14 +130,18 @@ describe('OTLP export', () => {
     expect(spans.filter((s) => s.traceId === TRACE).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('defaults to OTLP/protobuf, and flushes on SIGTERM', async () => {
+  it('defaults to OTLP/protobuf with the OTEL_EXPORTER_OTLP_* settings, and flushes on SIGTERM', async () => {
     collector = await startCollector();
     server = await spawnStilts({
       STILTS_SIMULATOR: 'on',
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      // Stilts' own serialiser rides on the SDK's exporter: its settings still apply.
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=otlp-s3cret',
       // Long enough that only the shutdown flush can deliver the spans.
       OTEL_BSP_SCHEDULE_DELAY: '60000',
     });
+    const on = await server.waitForLine(/OpenTelemetry tracing on/);
+    expect(on).toContain('"serializer":"stilts"');
     await chat(server);
     expect(collector.received).toHaveLength(0);
     server.child.kill('SIGTERM');
@@ -144,6 +151,8 @@ describe('OTLP export', () => {
     expect(sent?.contentType).toBe('application/x-protobuf');
     expect(sent?.body.includes(Buffer.from('chat chat-default'))).toBe(true);
     expect(sent?.body.includes(Buffer.from(TRACE, 'hex'))).toBe(true);
+    expect(sent?.headers['x-collector-token']).toBe('otlp-s3cret');
+    expect(server.lines.some((l) => l.includes('otlp-s3cret'))).toBe(false);
   });
 
   it('is off without an endpoint', async () => {

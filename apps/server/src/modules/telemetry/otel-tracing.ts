@@ -23,6 +23,8 @@ export interface TracingSetup {
 export interface OtlpTarget {
   readonly endpoint: string;
   readonly protocol: string;
+  /** `OTEL_TRACES_EXPORTER`'s list (default `otlp`). */
+  readonly exporters: readonly string[];
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -46,7 +48,7 @@ export function otlpTarget(env: NodeJS.ProcessEnv): OtlpTarget | undefined {
     nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ??
     nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
     'http/protobuf';
-  return { endpoint, protocol };
+  return { endpoint, protocol, exporters };
 }
 
 /**
@@ -109,12 +111,24 @@ export async function startTracingFromEnv(
   const target = otlpTarget(env);
   if (!target) return undefined;
   // Loaded only when tracing is on: the SDK and its exporters hold ~13 MB of heap otherwise idle.
-  const [{ defaultResource, resourceFromAttributes }, { NodeSDK }] = await Promise.all([
+  const [
+    { defaultResource, resourceFromAttributes },
+    { NodeSDK },
+    { createOtlpProtoTraceExporter },
+  ] = await Promise.all([
     import('@opentelemetry/resources'),
     import('@opentelemetry/sdk-node'),
+    import('./otlp-trace-exporter.js'),
   ]);
   diag.setLogger(diagLogger(logger), DiagLogLevel.WARN);
+  // The default (OTLP over HTTP, protobuf) goes through the SDK's exporter with Stilts' own
+  // serialiser (see otlp-trace-serializer.ts); any other exporter or protocol is the SDK's.
+  const lean =
+    target.protocol === 'http/protobuf' &&
+    target.exporters.length === 1 &&
+    target.exporters[0] === 'otlp';
   const sdk = new NodeSDK({
+    ...(lean ? { traceExporter: createOtlpProtoTraceExporter() } : {}),
     resource: defaultResource().merge(
       resourceFromAttributes({ 'service.name': 'stilts', 'service.version': STILTS_VERSION }),
     ),
@@ -126,7 +140,12 @@ export async function startTracingFromEnv(
   });
   sdk.start();
   logger.info(
-    { endpoint: redactUrl(target.endpoint), protocol: target.protocol },
+    {
+      endpoint: redactUrl(target.endpoint),
+      protocol: target.protocol,
+      // Whose protobuf encoder the spans go through (see otlp-trace-serializer.ts).
+      serializer: lean ? 'stilts' : 'opentelemetry-sdk',
+    },
     'OpenTelemetry tracing on: exporting spans over OTLP',
   );
   return {
