@@ -1,8 +1,9 @@
 // What metrics and tracing cost per request (`npm run bench:telemetry`; needs `npm run build`).
 //
 // Part 1, the observer alone: N simulated requests (one attempt each) through the gateway's
-// observer — no-op, metrics, metrics + tracing (always sampled, batched OTLP/protobuf export to
-// a sink process), metrics + tracing sampled at 10 % — CPU and wall time per request.
+// observer — no-op, metrics, metrics + tracing (always sampled, batched, each batch encoded as
+// OTLP/protobuf by the SDK's encoder or by Stilts' and dropped), metrics + tracing sampled at
+// 10 % — CPU and wall time per request.
 // Part 2, the whole gateway: the app in this process (memory storage), the provider simulator
 // and autocannon in child processes, a sink for OTLP in a third; CPU of this process per
 // request with the no-op observer, with metrics, and with metrics + tracing, in interleaved
@@ -26,7 +27,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   AlwaysOnSampler,
   BasicTracerProvider,
@@ -46,6 +46,8 @@ import { GatewayTelemetryObserver } from '../dist/modules/telemetry/gateway-tele
 import { GatewayTracing } from '../dist/modules/telemetry/gateway-tracing.js';
 import { HttpTelemetry } from '../dist/modules/telemetry/http-telemetry.js';
 import { MetricRegistry } from '../dist/modules/telemetry/metric-registry.js';
+import { createOtlpProtoTraceExporter } from '../dist/modules/telemetry/otlp-trace-exporter.js';
+import { OtlpTraceProtoSerializer } from '../dist/modules/telemetry/otlp-trace-serializer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const { values: args } = parseArgs({
@@ -95,30 +97,35 @@ function startSink() {
   );
 }
 
-// The OTLP exporter's own protobuf serializer, wherever npm placed it.
+// The SDK's own OTLP protobuf serializer (what `@opentelemetry/exporter-trace-otlp-proto` uses).
 const require = createRequire(import.meta.url);
-const { ProtobufTraceSerializer } = createRequire(
-  require.resolve('@opentelemetry/exporter-trace-otlp-proto'),
-)('@opentelemetry/otlp-transformer');
+const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
 
-/** Serialises every batch to OTLP/protobuf as the real exporter does, then drops it. */
-const serializingExporter = {
+/** Stilts' OTLP/protobuf encoder (what production uses), writing the same bytes. */
+const stiltsSerializer = new OtlpTraceProtoSerializer((data) =>
+  ProtobufTraceSerializer.deserializeResponse(data),
+);
+
+/** Serialises every batch to OTLP/protobuf as an exporter does, then drops it. */
+const serializingExporter = (serializer) => ({
   export(spans, done) {
-    ProtobufTraceSerializer.serializeRequest(spans);
+    serializer.serializeRequest(spans);
     done({ code: 0 });
   },
   shutdown: () => Promise.resolve(),
-};
+});
 
 /**
- * The SDK's batching as configured in production; `sinkPort` sends over HTTP to the sink,
- * undefined serialises and drops (part 1: no network back-pressure in a tight loop).
+ * The SDK's batching as configured in production; `sinkPort` sends over HTTP to the sink with
+ * the exporter production uses (the SDK's OTLP/HTTP exporter with Stilts' encoder), undefined
+ * serialises with `encoder` (`stilts` or `sdk`) and drops (part 1: no network back-pressure in
+ * a tight loop).
  */
-function tracerProvider(sinkPort, ratio) {
+function tracerProvider(sinkPort, ratio, encoder = 'stilts') {
   const exporter =
     sinkPort === undefined
-      ? serializingExporter
-      : new OTLPTraceExporter({ url: `http://127.0.0.1:${sinkPort}/v1/traces` });
+      ? serializingExporter(encoder === 'sdk' ? ProtobufTraceSerializer : stiltsSerializer)
+      : createOtlpProtoTraceExporter({ url: `http://127.0.0.1:${sinkPort}/v1/traces` });
   return new BasicTracerProvider({
     sampler: new ParentBasedSampler({
       root: ratio === 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio),
@@ -213,9 +220,16 @@ async function micro() {
     ['no-op observer', () => ({ observer: NOOP_OBSERVER })],
     ['metrics', () => ({ observer: make(undefined) })],
     [
-      'metrics + tracing (all sampled, OTLP proto)',
+      "metrics + tracing (SDK's OTLP encoder)",
       () => {
-        const provider = tracerProvider(undefined, 1);
+        const provider = tracerProvider(undefined, 1, 'sdk');
+        return { observer: make(new GatewayTracing(provider.getTracer('bench'))), provider };
+      },
+    ],
+    [
+      "metrics + tracing (Stilts' OTLP encoder)",
+      () => {
+        const provider = tracerProvider(undefined, 1, 'stilts');
         return { observer: make(new GatewayTracing(provider.getTracer('bench'))), provider };
       },
     ],

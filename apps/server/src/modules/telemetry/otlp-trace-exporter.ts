@@ -1,4 +1,7 @@
-import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import {
+  OTLPExporterBase,
+  type OTLPExporterNodeConfigBase,
+} from '@opentelemetry/otlp-exporter-base';
 import {
   convertLegacyHttpOptions,
   createOtlpHttpExportDelegate,
@@ -18,15 +21,18 @@ const COMPONENT_TYPE = 'otlp_http_span_exporter';
  * assembled from the same parts — so every `OTEL_EXPORTER_OTLP_[TRACES_]*` variable (endpoint,
  * headers, timeout, compression, certificates) means what it means there — with
  * {@link OtlpTraceProtoSerializer} in place of the SDK's serialiser. Responses (partial
- * success) are decoded by the SDK.
+ * success) are decoded by the SDK. `config` (the SDK exporters' options: `url`, `headers`...)
+ * overrides the environment, as it does for theirs; Stilts passes none.
  */
-export function createOtlpProtoTraceExporter(): SpanExporter {
+export function createOtlpProtoTraceExporter(
+  config: OTLPExporterNodeConfigBase = {},
+): SpanExporter {
   const serializer = new OtlpTraceProtoSerializer((data) =>
     ProtobufTraceSerializer.deserializeResponse(data),
   );
   return new OTLPExporterBase<ReadableSpan[]>(
     createOtlpHttpExportDelegate(
-      convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', {
+      convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', {
         'Content-Type': 'application/x-protobuf',
       }),
       serializer,
