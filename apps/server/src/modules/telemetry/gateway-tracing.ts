@@ -15,6 +15,7 @@ import type { ResolvedMember } from '../catalog/resolved-catalog.js';
 import type { RequestEnd, RequestStart } from '../gateway/gateway-observer.js';
 import type { ProviderKind } from '../providers/provider-adapter.js';
 import type { RequestOutcome } from './gateway-metrics.js';
+import { LeanTracer } from './lean-tracer.js';
 
 /** `gen_ai.system` of each provider kind (OpenTelemetry GenAI semantic conventions). */
 const GEN_AI_SYSTEM: Record<ProviderKind, string> = {
@@ -60,12 +61,17 @@ interface MemberStatic {
  * Serialising spans is most of what tracing costs (OTLP encodes every attribute key and value),
  * so each span carries what it alone knows: the route on the request span, the deployment's
  * static attributes on the attempt span, nothing that the span's own timing already says.
+ * The SDK's tracer is replaced by a {@link LeanTracer} over it (same settings, spans that keep
+ * attributes in arrays); any other tracer is used as it is.
  */
 export class GatewayTracing {
   private readonly propagator = new W3CTraceContextPropagator();
   private readonly members = new WeakMap<ResolvedMember, MemberStatic>();
+  private readonly tracer: Tracer;
 
-  constructor(private readonly tracer: Tracer) {}
+  constructor(tracer: Tracer) {
+    this.tracer = LeanTracer.from(tracer) ?? tracer;
+  }
 
   /** Starts the request span at the request's arrival time. */
   startRequest(start: RequestStart): RequestSpan {
@@ -75,15 +81,15 @@ export class GatewayTracing {
       if (start.tracestate !== undefined) carrier.tracestate = start.tracestate;
       parent = this.propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
     }
+    // One shape for every request (tracers skip undefined values): no per-key transitions.
+    const route = start.route ?? undefined;
     const attributes: Attributes = {
       'gen_ai.operation.name': 'chat',
       'stilts.request_id': start.requestId,
+      'gen_ai.request.model': route,
+      'stilts.route': route,
+      'stilts.stream': start.stream ? true : undefined,
     };
-    if (start.route !== null) {
-      attributes['gen_ai.request.model'] = start.route;
-      attributes['stilts.route'] = start.route;
-    }
-    if (start.stream) attributes['stilts.stream'] = true;
     const span = this.tracer.startSpan(
       start.route === null ? 'chat' : `chat ${start.route}`,
       { kind: SpanKind.SERVER, startTime: start.receivedAt, attributes },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -17,6 +17,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
+import { LeanSpan, LeanTracer } from './lean-tracer.js';
 import { OtlpTraceProtoSerializer } from './otlp-trace-serializer.js';
 
 /** Real SDK spans, ended, from a provider with `resource`. */
@@ -233,6 +234,30 @@ describe('OtlpTraceProtoSerializer', () => {
     }
     ours.serializeRequest(spans());
     expect(ours.cachedEntries()).toEqual({ keys: 128, values: 127 });
+  });
+
+  it("reads a lean span's attribute arrays, not its `attributes` object, for the SDK's bytes", () => {
+    const { provider, spans } = recorder();
+    const tracer = LeanTracer.from(provider.getTracer('lean'));
+    if (!tracer) throw new Error('not an SDK tracer');
+    for (let i = 0; i < 3; i++) {
+      const span = tracer.startSpan('s', {
+        attributes: { 'stilts.request_id': `req-${i}`, n: i, list: ['a', 'b'] },
+      });
+      span.setAttribute('n', i + 1);
+      span.setAttribute('late', i % 2 === 0);
+      span.end();
+    }
+    const lean = spans();
+    expect(lean.every((s) => s instanceof LeanSpan && s.attributeArraysExact)).toBe(true);
+    const read = jest.spyOn(LeanSpan.prototype, 'attributes', 'get');
+    try {
+      const ours = Buffer.from(serializer().serializeRequest(lean)).toString('hex');
+      expect(read).not.toHaveBeenCalled();
+      expect(ours).toBe(both(lean).sdk);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('returns a copy: a later batch does not change bytes already handed to the exporter', () => {

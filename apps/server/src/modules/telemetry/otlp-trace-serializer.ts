@@ -3,6 +3,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ISerializer } from '@opentelemetry/otlp-transformer';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { LeanSpan } from './lean-tracer.js';
 
 /** What the OTLP/HTTP exporter does with the collector's answer: the SDK's own decoding. */
 export type ResponseDecoder<Response> = (data: Uint8Array) => Response;
@@ -60,7 +61,8 @@ interface KeyEntry {
  * attribute key's encoding and each span name's, and keeps whole encoded key/value pairs for
  * keys with few distinct values (route, model, deployment, outcome, status code...): a key that
  * shows more than {@link MAX_CACHED_VALUES_PER_KEY} values (request ids, token counts) stops
- * being cached. Resources and instrumentation scopes are encoded once per object.
+ * being cached. Resources and instrumentation scopes are encoded once per object. A
+ * {@link LeanSpan}'s attributes are read from its arrays, not from an object built for the purpose.
  */
 export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableSpan[], Response> {
   private buf = Buffer.allocUnsafe(INITIAL_BYTES);
@@ -157,7 +159,12 @@ export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableS
     this.time(span.startTime);
     this.tag1(0x41); // end_time_unix_nano (8, I64)
     this.time(span.endTime);
-    this.attributes(span.attributes, 0x4a); // attributes (9, LEN)
+    // attributes (9, LEN): a lean span's own arrays when they are what `attributes` would list.
+    if (span instanceof LeanSpan && span.attributeArraysExact) {
+      this.attributeList(span.attributeKeys, span.attributeValues, 0x4a);
+    } else {
+      this.attributes(span.attributes, 0x4a);
+    }
     this.tag1(0x50); // dropped_attributes_count (10, VARINT)
     this.varint(span.droppedAttributesCount);
     for (const event of span.events) this.event(event);
@@ -278,28 +285,37 @@ export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableS
     const keys = Object.keys(attributes);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const value = attributes[key];
-      const entry = this.key(key);
-      const values = entry?.values;
-      if (
-        values &&
-        (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      ) {
-        // Map keys compare as SameValueZero: 0 and -0 (one encoding), NaN and NaN, alike.
-        let whole = values.get(value);
-        if (!whole) {
-          whole = this.detached(() => this.keyValue(key, entry, value));
-          if (values.size < MAX_CACHED_VALUES_PER_KEY) values.set(value, whole);
-          else entry.values = undefined;
-        }
-        this.ensure(1 + whole.length);
-        this.buf[this.pos++] = tag;
-        this.buf.set(whole, this.pos);
-        this.pos += whole.length;
-      } else {
-        this.tag1(tag);
-        this.keyValue(key, entry, value);
+      this.attribute(key, attributes[key], tag);
+    }
+  }
+
+  /** Repeated KeyValue under the one-byte tag `tag`: `keys[i]` with `values[i]`. */
+  private attributeList(keys: readonly string[], values: readonly unknown[], tag: number): void {
+    for (let i = 0; i < keys.length; i++) this.attribute(keys[i]!, values[i], tag);
+  }
+
+  /** One KeyValue under `tag`, from the cache of whole pairs when the key has one. */
+  private attribute(key: string, value: unknown, tag: number): void {
+    const entry = this.key(key);
+    const values = entry?.values;
+    if (
+      values &&
+      (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    ) {
+      // Map keys compare as SameValueZero: 0 and -0 (one encoding), NaN and NaN, alike.
+      let whole = values.get(value);
+      if (!whole) {
+        whole = this.detached(() => this.keyValue(key, entry, value));
+        if (values.size < MAX_CACHED_VALUES_PER_KEY) values.set(value, whole);
+        else entry.values = undefined;
       }
+      this.ensure(1 + whole.length);
+      this.buf[this.pos++] = tag;
+      this.buf.set(whole, this.pos);
+      this.pos += whole.length;
+    } else {
+      this.tag1(tag);
+      this.keyValue(key, entry, value);
     }
   }
 

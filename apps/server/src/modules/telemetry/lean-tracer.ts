@@ -1,0 +1,734 @@
+import {
+  context as contextApi,
+  diag,
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type AttributeValue,
+  type Context,
+  type Exception,
+  type HrTime,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type SpanStatus,
+  type TimeInput,
+  type Tracer,
+  type TraceState,
+} from '@opentelemetry/api';
+import {
+  addHrTimes,
+  hrTime,
+  hrTimeDuration,
+  isAttributeValue,
+  isTimeInput,
+  isTimeInputHrTime,
+  isTracingSuppressed,
+  millisToHrTime,
+  otperformance,
+  sanitizeAttributes,
+  type InstrumentationScope,
+} from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type {
+  IdGenerator,
+  ReadableSpan,
+  Sampler,
+  SamplingResult,
+  SpanLimits,
+  SpanProcessor,
+  TimedEvent,
+} from '@opentelemetry/sdk-trace-base';
+
+// Only types come from the SDK: this file is loaded with the gateway even when tracing is off.
+
+/** `SamplingDecision.NOT_RECORD` and `RECORD_AND_SAMPLED` (the SDK's enum). */
+const NOT_RECORD = 0;
+const RECORD_AND_SAMPLED = 2;
+
+/** Semantic-convention names `SpanImpl.recordException` writes. */
+const EXCEPTION_EVENT = 'exception';
+const EXCEPTION_TYPE = 'exception.type';
+const EXCEPTION_MESSAGE = 'exception.message';
+const EXCEPTION_STACKTRACE = 'exception.stacktrace';
+
+/** From this many attributes on, a span finds keys through a Map rather than a scan. */
+const INDEXED_FROM = 32;
+
+/** Given to samplers that read neither attributes nor links ({@link readsNoAttributes}). */
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+
+/** The SDK tracer's `_tracerMetrics` (`TracerMetrics`, not exported). */
+interface TracerMetrics {
+  startSpan(
+    parentSpanContext: SpanContext | undefined,
+    decision: SamplingResult['decision'],
+  ): () => void;
+}
+
+/** The fields of the SDK's `Tracer` (`@opentelemetry/sdk-trace`) a {@link LeanTracer} reads. */
+interface SdkTracerFields {
+  readonly _sampler: Sampler;
+  readonly _spanLimits: SpanLimits;
+  readonly _idGenerator: IdGenerator;
+  readonly instrumentationScope: InstrumentationScope;
+  readonly _resource: Resource;
+  readonly _spanProcessor: SpanProcessor;
+  readonly _tracerMetrics: TracerMetrics;
+}
+
+/** What every span of one tracer shares. */
+interface SpanSettings {
+  readonly resource: Resource;
+  readonly scope: InstrumentationScope;
+  readonly processor: SpanProcessor;
+  readonly limits: SpanLimits;
+}
+
+/** What the tracer decided for one span (the SDK's `SpanImpl` options). */
+interface LeanSpanInit {
+  readonly context: Context;
+  readonly spanContext: SpanContext;
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly links: readonly Link[];
+  readonly startTime: TimeInput | undefined;
+  readonly recordEndMetrics: () => void;
+  /** Checked here as `sanitizeAttributes` and `setAttribute` check them. */
+  readonly attributes: Attributes | undefined;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * A recording span that behaves as the SDK's `SpanImpl` (limits, truncation, timing, status
+ * rules, span processor calls, diagnostics) but keeps its attributes in two parallel arrays:
+ * setting one is an array write, not a keyed store into a fresh object whose hidden class
+ * changes with every key. `attributes` builds the SDK's plain object on first read, for any
+ * processor or exporter; the OTLP encoder (`otlp-trace-serializer.ts`) reads the arrays.
+ */
+export class LeanSpan implements Span, ReadableSpan {
+  readonly kind: SpanKind;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly links: Link[] = [];
+  readonly events: TimedEvent[] = [];
+  readonly startTime: HrTime;
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
+  name: string;
+  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  endTime: HrTime = [0, 0];
+
+  private readonly settings: SpanSettings;
+  private readonly context: SpanContext;
+  private readonly keys: string[] = [];
+  private readonly values: AttributeValue[] = [];
+  /** Key -> position, once there are {@link INDEXED_FROM} keys. */
+  private index: Map<string, number> | undefined = undefined;
+  /** `SpanImpl._attributesCount`: keys counted against the limit (`__proto__` each time). */
+  private attributeCount = 0;
+  /** The object `attributes` handed out, kept up to date from then on. */
+  private object: Attributes | undefined = undefined;
+  /** No key that a plain object lists first (array indices) or drops (`__proto__`). */
+  private keysInObjectOrder = true;
+  private droppedAttributes = 0;
+  private droppedEvents = 0;
+  private droppedLinks = 0;
+  private isEnded = false;
+  private durationTime: HrTime = [-1, -1];
+  private readonly valueLengthLimit: number;
+  private readonly recordEndMetrics: () => void;
+  private readonly performanceStartTime: number;
+  private readonly performanceOffset: number;
+  private readonly startTimeProvided: boolean;
+
+  /** Made by {@link LeanTracer}; calls the span processor's `onStart` as `SpanImpl` does. */
+  constructor(settings: SpanSettings, init: LeanSpanInit) {
+    const now = Date.now();
+    this.settings = settings;
+    this.context = init.spanContext;
+    this.performanceStartTime = otperformance.now();
+    this.performanceOffset = now - (this.performanceStartTime + otperformance.timeOrigin);
+    this.startTimeProvided = init.startTime != null;
+    this.valueLengthLimit = settings.limits.attributeValueLengthLimit ?? 0;
+    this.name = init.name;
+    this.parentSpanContext = init.parentSpanContext;
+    this.kind = init.kind;
+    for (const link of init.links) this.addLink(link);
+    this.startTime = this.getTime(init.startTime ?? now);
+    this.resource = settings.resource;
+    this.instrumentationScope = settings.scope;
+    this.recordEndMetrics = init.recordEndMetrics;
+    if (init.attributes != null) this.copyAttributes(init.attributes);
+    settings.processor.onStart(this, init.context);
+  }
+
+  /**
+   * The attributes as `SpanImpl` holds them: a plain object, built on first read and the same
+   * object (kept up to date) afterwards.
+   */
+  get attributes(): Attributes {
+    let object = this.object;
+    if (object === undefined) {
+      object = {};
+      // Assigned in order, as SpanImpl assigned them (`__proto__` included, with its effect).
+      for (let i = 0; i < this.keys.length; i++) object[this.keys[i]!] = this.values[i];
+      this.object = object;
+    }
+    return object;
+  }
+
+  /** Attribute keys, first set first; position `i` goes with `attributeValues[i]`. */
+  get attributeKeys(): readonly string[] {
+    return this.keys;
+  }
+
+  get attributeValues(): readonly AttributeValue[] {
+    return this.values;
+  }
+
+  /**
+   * Whether {@link attributeKeys} and {@link attributeValues} are exactly `Object.keys(attributes)`
+   * and their values, in that order: no key that an object lists first or drops, and
+   * `attributes` never handed out (whoever got it may have changed it).
+   */
+  get attributeArraysExact(): boolean {
+    return this.keysInObjectOrder && this.object === undefined;
+  }
+
+  spanContext(): SpanContext {
+    return this.context;
+  }
+
+  setAttribute(key: string, value?: AttributeValue): this {
+    if (value == null || this.endedAlready()) return this;
+    if (key.length === 0) {
+      diag.warn(`Invalid attribute key: ${key}`);
+      return this;
+    }
+    if (!isAttributeValue(value)) {
+      diag.warn(`Invalid attribute value set for key: ${key}`);
+      return this;
+    }
+    // `__proto__` is never an own key of SpanImpl's object: new every time.
+    const at = key === '__proto__' ? -1 : this.find(key);
+    if (at === -1) {
+      this.append(key, value);
+    } else {
+      const stored = this.truncate(value);
+      this.values[at] = stored;
+      if (this.object !== undefined) this.object[key] = stored;
+    }
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    for (const key in attributes) {
+      if (Object.prototype.hasOwnProperty.call(attributes, key)) {
+        this.setAttribute(key, attributes[key]);
+      }
+    }
+    return this;
+  }
+
+  addEvent(
+    name: string,
+    attributesOrStartTime?: Attributes | TimeInput,
+    timeStamp?: TimeInput,
+  ): this {
+    if (this.endedAlready()) return this;
+    const { eventCountLimit } = this.settings.limits;
+    if (eventCountLimit === 0) {
+      diag.warn('No events allowed.');
+      this.droppedEvents++;
+      return this;
+    }
+    if (eventCountLimit !== undefined && this.events.length >= eventCountLimit) {
+      if (this.droppedEvents === 0) diag.debug('Dropping extra events.');
+      this.events.shift();
+      this.droppedEvents++;
+    }
+    let raw: Attributes | TimeInput | undefined = attributesOrStartTime;
+    if (isTimeInput(raw)) {
+      if (!isTimeInput(timeStamp)) timeStamp = raw;
+      raw = undefined;
+    }
+    const { attributes, dropped } = this.limited(
+      raw,
+      this.settings.limits.attributePerEventCountLimit,
+    );
+    this.events.push({
+      name,
+      attributes,
+      time: this.getTime(timeStamp),
+      droppedAttributesCount: dropped,
+    });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (this.endedAlready()) return this;
+    const { linkCountLimit } = this.settings.limits;
+    if (linkCountLimit === 0) {
+      this.droppedLinks++;
+      return this;
+    }
+    if (linkCountLimit !== undefined && this.links.length >= linkCountLimit) {
+      if (this.droppedLinks === 0) diag.debug('Dropping extra links.');
+      this.links.shift();
+      this.droppedLinks++;
+    }
+    const { attributes, count, dropped } = this.limited(
+      link.attributes,
+      this.settings.limits.attributePerLinkCountLimit,
+    );
+    const processed: Link = { context: link.context };
+    if (count > 0) processed.attributes = attributes;
+    if (dropped > 0) processed.droppedAttributesCount = dropped;
+    this.links.push(processed);
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    for (const link of links) this.addLink(link);
+    return this;
+  }
+
+  setStatus(status: SpanStatus): this {
+    if (this.endedAlready()) return this;
+    if (status.code === SpanStatusCode.UNSET) return this;
+    if (this.status.code === SpanStatusCode.OK) return this;
+    const next: SpanStatus = { code: status.code };
+    if (status.code === SpanStatusCode.ERROR) {
+      // Typed as a string, but often whatever a catch block caught.
+      const message: unknown = status.message;
+      if (typeof message === 'string') {
+        next.message = message;
+      } else if (message != null) {
+        diag.warn(`Dropping invalid status.message of type '${typeof message}', expected 'string'`);
+      }
+    }
+    this.status = next;
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (this.endedAlready()) return this;
+    this.name = name;
+    return this;
+  }
+
+  end(endTime?: TimeInput): void {
+    if (this.endedAlready()) {
+      diag.error(
+        `${this.name} ${this.context.traceId}-${this.context.spanId} - You can only call end() on a span once.`,
+      );
+      return;
+    }
+    this.endTime = this.getTime(endTime);
+    this.durationTime = hrTimeDuration(this.startTime, this.endTime);
+    if (this.durationTime[0] < 0) {
+      diag.warn(
+        'Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.',
+        this.startTime,
+        this.endTime,
+      );
+      this.endTime = this.startTime.slice() as HrTime;
+      this.durationTime = [0, 0];
+    }
+    if (this.droppedEvents > 0) {
+      diag.warn(`Dropped ${this.droppedEvents} events because eventCountLimit reached`);
+    }
+    if (this.droppedLinks > 0) {
+      diag.warn(`Dropped ${this.droppedLinks} links because linkCountLimit reached`);
+    }
+    const processor = this.settings.processor;
+    if (processor.onEnding) processor.onEnding(this);
+    this.recordEndMetrics();
+    this.isEnded = true;
+    processor.onEnd(this);
+  }
+
+  isRecording(): boolean {
+    return this.isEnded === false;
+  }
+
+  recordException(exception: Exception, time?: TimeInput): void {
+    const attributes: Attributes = {};
+    if (typeof exception === 'string') {
+      attributes[EXCEPTION_MESSAGE] = exception;
+    } else if (exception) {
+      const error = exception as {
+        code?: string | number;
+        name?: string;
+        message?: string;
+        stack?: string;
+      };
+      if (error.code) {
+        attributes[EXCEPTION_TYPE] = error.code.toString();
+      } else if (error.name) {
+        attributes[EXCEPTION_TYPE] = error.name;
+      }
+      if (error.message) attributes[EXCEPTION_MESSAGE] = error.message;
+      if (error.stack) attributes[EXCEPTION_STACKTRACE] = error.stack;
+    }
+    if (attributes[EXCEPTION_TYPE] || attributes[EXCEPTION_MESSAGE]) {
+      this.addEvent(EXCEPTION_EVENT, attributes, time);
+    } else {
+      // The SDK's own message, `[object Object]` included.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
+      diag.warn(`Failed to record an exception ${String(exception)}`);
+    }
+  }
+
+  get duration(): HrTime {
+    return this.durationTime;
+  }
+
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  get droppedAttributesCount(): number {
+    return this.droppedAttributes;
+  }
+
+  get droppedEventsCount(): number {
+    return this.droppedEvents;
+  }
+
+  get droppedLinksCount(): number {
+    return this.droppedLinks;
+  }
+
+  /**
+   * The tracer's initial attributes, checked and copied as `sanitizeAttributes` then
+   * `SpanImpl`'s `setAttributes` would. Keys are an object's own keys, and the span has none
+   * yet: no lookups.
+   */
+  private copyAttributes(attributes: Attributes): void {
+    for (const key in attributes) {
+      if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+      if (key.length === 0) {
+        diag.warn(`Invalid attribute key: ${key}`);
+        continue;
+      }
+      const value = attributes[key];
+      if (!isAttributeValue(value)) {
+        diag.warn(`Invalid attribute value set for key: ${key}`);
+        continue;
+      }
+      // `sanitizeAttributes` copies into a plain object, where `__proto__` is no key.
+      if (value == null || key === '__proto__') continue;
+      this.append(key, Array.isArray(value) ? value.slice() : value);
+    }
+  }
+
+  /** A key the span does not have yet: counted against the limit, then stored. */
+  private append(key: string, value: AttributeValue): void {
+    const { attributeCountLimit } = this.settings.limits;
+    if (attributeCountLimit !== undefined && this.attributeCount >= attributeCountLimit) {
+      this.droppedAttributes++;
+      return;
+    }
+    const stored = this.truncate(value);
+    this.attributeCount++;
+    const at = this.keys.length;
+    this.keys.push(key);
+    this.values.push(stored);
+    if (this.index !== undefined) {
+      this.index.set(key, at);
+    } else if (at + 1 === INDEXED_FROM) {
+      this.index = new Map(this.keys.map((k, i) => [k, i]));
+    }
+    if (this.keysInObjectOrder && (key === '__proto__' || isDigit(key.charCodeAt(0)))) {
+      this.keysInObjectOrder = false;
+    }
+    if (this.object !== undefined) this.object[key] = stored;
+  }
+
+  private find(key: string): number {
+    return this.index !== undefined ? (this.index.get(key) ?? -1) : this.keys.indexOf(key);
+  }
+
+  /** `SpanImpl._truncateToSize`: strings and strings in arrays, to `attributeValueLengthLimit`. */
+  private truncate<V extends AttributeValue | undefined>(value: V): V {
+    const limit = this.valueLengthLimit;
+    if (limit <= 0) {
+      diag.warn(`Attribute value limit must be positive, got ${limit}`);
+      return value;
+    }
+    if (typeof value === 'string') {
+      return (value.length <= limit ? value : value.substring(0, limit)) as V;
+    }
+    if (Array.isArray(value)) {
+      return (value as unknown[]).map((item) =>
+        typeof item === 'string' && item.length > limit ? item.substring(0, limit) : item,
+      ) as V;
+    }
+    return value;
+  }
+
+  /** An event's or a link's attributes as SpanImpl keeps them: sanitized, limited, truncated. */
+  private limited(
+    raw: unknown,
+    limit: number | undefined,
+  ): { attributes: Attributes; count: number; dropped: number } {
+    const sanitized = sanitizeAttributes(raw);
+    const attributes: Attributes = {};
+    let count = 0;
+    let dropped = 0;
+    for (const key in sanitized) {
+      if (!Object.prototype.hasOwnProperty.call(sanitized, key)) continue;
+      const value = sanitized[key];
+      if (limit !== undefined && count >= limit) {
+        dropped++;
+        continue;
+      }
+      attributes[key] = this.truncate(value);
+      count++;
+    }
+    return { attributes, count, dropped };
+  }
+
+  /** `SpanImpl._getTime`: a number no later than `performance.now()` is a performance time. */
+  private getTime(input: TimeInput | undefined): HrTime {
+    if (typeof input === 'number' && input <= otperformance.now()) {
+      return hrTime(input + this.performanceOffset);
+    }
+    if (typeof input === 'number') return millisToHrTime(input);
+    if (input instanceof Date) return millisToHrTime(input.getTime());
+    if (isTimeInputHrTime(input)) return input;
+    // A start time given by the caller says nothing about this clock: take the wall clock.
+    if (this.startTimeProvided) return millisToHrTime(Date.now());
+    const elapsed = otperformance.now() - this.performanceStartTime;
+    return addHrTimes(this.startTime, millisToHrTime(elapsed));
+  }
+
+  /** `SpanImpl._isSpanEnded`, with its warning. */
+  private endedAlready(): boolean {
+    if (this.isEnded) {
+      const { traceId, spanId } = this.context;
+      const error = new Error(
+        `Operation attempted on ended Span {traceId: ${traceId}, spanId: ${spanId}}`,
+      );
+      diag.warn(
+        `Cannot execute the operation on ended Span {traceId: ${traceId}, spanId: ${spanId}}`,
+        error,
+      );
+    }
+    return this.isEnded;
+  }
+}
+
+function hasMethod(value: unknown, name: string): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[name] === 'function'
+  );
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Whether `tracer` has the fields of the SDK's `Tracer` that a {@link LeanTracer} reads. */
+function hasSdkTracerFields(tracer: object): tracer is SdkTracerFields {
+  const t = tracer as Partial<Record<keyof SdkTracerFields, unknown>>;
+  return (
+    hasMethod(t._sampler, 'shouldSample') &&
+    isObject(t._spanLimits) &&
+    hasMethod(t._idGenerator, 'generateTraceId') &&
+    hasMethod(t._idGenerator, 'generateSpanId') &&
+    isObject(t.instrumentationScope) &&
+    isObject(t._resource) &&
+    hasMethod(t._spanProcessor, 'onStart') &&
+    hasMethod(t._spanProcessor, 'onEnd') &&
+    hasMethod(t._tracerMetrics, 'startSpan')
+  );
+}
+
+/**
+ * Whether `sampler` is made only of the SDK's own samplers (always on/off, trace id ratio,
+ * parent based over those), which read neither the attributes nor the links they are given —
+ * the samplers `OTEL_TRACES_SAMPLER` chooses from. Recognised by class name and description,
+ * without importing the SDK; anything else is given what the SDK gives it.
+ */
+function readsNoAttributes(sampler: unknown): boolean {
+  if (!hasMethod(sampler, 'shouldSample')) return false;
+  const s = sampler as Sampler & Record<string, unknown>;
+  const className: unknown = (s.constructor as { name?: unknown } | undefined)?.name;
+  // Their `shouldSample` declares no `attributes` parameter (the fifth).
+  switch (className) {
+    case 'AlwaysOnSampler':
+      return s.toString() === 'AlwaysOnSampler' && s.shouldSample.length < 5;
+    case 'AlwaysOffSampler':
+      return s.toString() === 'AlwaysOffSampler' && s.shouldSample.length < 5;
+    case 'TraceIdRatioBasedSampler':
+      return s.toString().startsWith('TraceIdRatioBased{') && s.shouldSample.length < 5;
+    case 'ParentBasedSampler':
+      return (
+        s.toString().startsWith('ParentBased{') &&
+        readsNoAttributes(s._root) &&
+        readsNoAttributes(s._remoteParentSampled) &&
+        readsNoAttributes(s._remoteParentNotSampled) &&
+        readsNoAttributes(s._localParentSampled) &&
+        readsNoAttributes(s._localParentNotSampled)
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * A tracer that makes {@link LeanSpan}s with the settings of an SDK tracer — its sampler, span
+ * limits, id generator, resource, scope, span processor and span metrics — so everything the
+ * provider was configured with (by NodeSDK from `OTEL_*`, or by a test) still applies.
+ * `startSpan` decides as the SDK's `Tracer.startSpan` does, step for step; what it skips is
+ * copying the attributes into intermediate objects. The SDK's own samplers never look at the
+ * attributes, so they get none; any other sampler gets the sanitized copy the SDK would give it.
+ */
+export class LeanTracer implements Tracer {
+  private readonly settings: SpanSettings;
+  private readonly sampler: Sampler;
+  private readonly ids: IdGenerator;
+  private readonly metrics: TracerMetrics;
+  private readonly samplerReadsNoAttributes: boolean;
+
+  private constructor(tracer: SdkTracerFields) {
+    this.settings = {
+      resource: tracer._resource,
+      scope: tracer.instrumentationScope,
+      processor: tracer._spanProcessor,
+      limits: tracer._spanLimits,
+    };
+    this.sampler = tracer._sampler;
+    this.ids = tracer._idGenerator;
+    this.metrics = tracer._tracerMetrics;
+    this.samplerReadsNoAttributes = readsNoAttributes(tracer._sampler);
+  }
+
+  /**
+   * A lean tracer over `tracer` when it is the SDK's (what `BasicTracerProvider` /
+   * `NodeTracerProvider.getTracer` return), `tracer` itself when it already is one, else
+   * undefined: keep using `tracer`.
+   */
+  static from(tracer: Tracer): LeanTracer | undefined {
+    if (tracer instanceof LeanTracer) return tracer;
+    return hasSdkTracerFields(tracer) ? new LeanTracer(tracer) : undefined;
+  }
+
+  startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
+    if (options.root) context = trace.deleteSpan(context);
+    const parentSpan = trace.getSpan(context);
+    if (isTracingSuppressed(context)) {
+      diag.debug('Instrumentation suppressed, returning Noop Span');
+      return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    }
+    const parentSpanContext = parentSpan?.spanContext();
+    const spanId = this.ids.generateSpanId();
+    let validParent: SpanContext | undefined;
+    let traceId: string;
+    let traceState: TraceState | undefined;
+    if (!parentSpanContext || !trace.isSpanContextValid(parentSpanContext)) {
+      traceId = this.ids.generateTraceId();
+    } else {
+      traceId = parentSpanContext.traceId;
+      traceState = parentSpanContext.traceState;
+      validParent = parentSpanContext;
+    }
+    const kind = options.kind ?? SpanKind.INTERNAL;
+    const blind = this.samplerReadsNoAttributes;
+    const links =
+      options.links == null
+        ? blind
+          ? NO_LINKS
+          : []
+        : options.links.map((link) => ({
+            context: link.context,
+            attributes: sanitizeAttributes(link.attributes),
+          }));
+    const sanitized = blind ? undefined : sanitizeAttributes(options.attributes);
+    const result = this.sampler.shouldSample(
+      context,
+      traceId,
+      name,
+      kind,
+      sanitized ?? NO_ATTRIBUTES,
+      links,
+    );
+    const recordEndMetrics = this.metrics.startSpan(parentSpanContext, result.decision);
+    traceState = result.traceState ?? traceState;
+    const decision: number = result.decision;
+    const spanContext: SpanContext = {
+      traceId,
+      spanId,
+      traceFlags: decision === RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState,
+    };
+    if (decision === NOT_RECORD) {
+      diag.debug('Recording is off, propagating context in a non-recording span');
+      return trace.wrapSpanContext(spanContext);
+    }
+    // The SDK merges the sampler's attributes into (its copy of) the caller's, then sanitizes.
+    const attributes =
+      sanitized === undefined && result.attributes == null
+        ? options.attributes
+        : sanitizeAttributes(
+            Object.assign(sanitized ?? sanitizeAttributes(options.attributes), result.attributes),
+          );
+    return new LeanSpan(this.settings, {
+      context,
+      spanContext,
+      name,
+      kind,
+      parentSpanContext: validParent,
+      links,
+      startTime: options.startTime,
+      recordEndMetrics,
+      attributes,
+    });
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    context: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan(name: string, ...args: unknown[]): unknown {
+    let options: SpanOptions | undefined;
+    let context: Context | undefined;
+    let fn: (span: Span) => unknown;
+    if (args.length < 1) {
+      return undefined;
+    } else if (args.length === 1) {
+      fn = args[0] as typeof fn;
+    } else if (args.length === 2) {
+      options = args[0] as SpanOptions | undefined;
+      fn = args[1] as typeof fn;
+    } else {
+      options = args[0] as SpanOptions | undefined;
+      context = args[1] as Context | undefined;
+      fn = args[2] as typeof fn;
+    }
+    const parentContext = context ?? contextApi.active();
+    const span = this.startSpan(name, options, parentContext);
+    return contextApi.with(trace.setSpan(parentContext, span), fn, undefined, span);
+  }
+}
