@@ -677,6 +677,7 @@ async function runInstructionCounts({ db, options, cleanup, tmp, config }) {
         DATABASE_SCHEMA: schema,
         CALL_RECORDING: recording,
         ...config.env,
+        ...launch.env,
       },
       nodeArgs: launch.nodeArgs,
       wrapper: launch.wrapper,
@@ -951,7 +952,7 @@ function markdownReport({ machine, db, options, writer, gateway, targets }) {
     const counted = gateway.instructions;
     if (counted) {
       out.push(
-        `Instructions per request under valgrind's callgrind, which counts what a thread executes, largely whatever else the machine does (CPU time here varies more between rounds than the 5 % target): the same gateway, recording on and then off, ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} requests (${INSTRUCTION_CONNECTIONS} connections); median window. Counted: the main thread (JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers) and kernel time. Instrumented, the gateway runs about 50 times slower while its timers fire by the clock, so each window is counted net of the idle rate measured right after it; the recorder still flushes every 250 ms, so each flush carries about 50 times fewer records than at production rates and its fixed cost weighs that much more per request: the count overstates recording's cost.`,
+        `Instructions per request under valgrind's callgrind, which counts what a thread executes, largely whatever else the machine does (CPU time here varies more between rounds than the 5 % target): the same gateway, recording on and then off, ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} requests (${INSTRUCTION_CONNECTIONS} connections); median window. Counted: the main thread (JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers) and kernel time. Instrumented, the gateway runs about 50 times slower while its timers fire by the clock, so each window is counted net of the idle rate measured right after it; a recorder flushing every 250 ms would then write batches about 50 times smaller than at production rates, so the counted gateway flushes by count instead, every 250 records (\`RECORDER_BATCH_SIZE=250\`, what 250 ms holds at 1,000 req/s; at this benchmark's rates production batches are larger still): 4 flushes in every window of 1,000 requests.`,
         '',
         markdownTable(
           [
