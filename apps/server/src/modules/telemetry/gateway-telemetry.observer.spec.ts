@@ -7,8 +7,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { attemptRecord } from '../../../test/support/attempt-record.factory.js';
 import { catalogFixture } from '../../../test/support/catalog.factory.js';
+import { requestStart } from '../../../test/support/request-start.factory.js';
 import { ResolvedCatalog, type ResolvedMember } from '../catalog/resolved-catalog.js';
-import type { RequestEnd, RequestStart } from '../gateway/gateway-observer.js';
+import type { RequestEnd } from '../gateway/gateway-observer.js';
 import { AccessLog } from './access-log.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { requestOutcome, GatewayTelemetryObserver } from './gateway-telemetry.observer.js';
@@ -27,18 +28,6 @@ function end(overrides: Partial<RequestEnd> = {}): RequestEnd {
     attempts: 1,
     deploymentId: 'a',
     upstreamMs: 1,
-    ...overrides,
-  };
-}
-
-function start(overrides: Partial<RequestStart> = {}): RequestStart {
-  return {
-    requestId: 'req-1',
-    route: 'test-route',
-    stream: false,
-    traceparent: undefined,
-    tracestate: undefined,
-    receivedAt: performance.now(),
     ...overrides,
   };
 }
@@ -119,7 +108,7 @@ describe('requestOutcome', () => {
 describe('GatewayTelemetryObserver', () => {
   it('without tracing observes a whole request with one object and pre-resolved series', () => {
     const { observer: o, metrics, http } = observer();
-    const request = o.requestStarted(start());
+    const request = o.requestStarted(requestStart());
     expect(metrics.inFlightNow.value).toBe(1);
     const first = request.attemptStarted(memberA, 1);
     expect(first).toBe(request);
@@ -165,7 +154,7 @@ describe('GatewayTelemetryObserver', () => {
 
   it('labels a request nobody received with status 499', () => {
     const { observer: o, metrics } = observer();
-    const request = o.requestStarted(start());
+    const request = o.requestStarted(requestStart());
     request
       .attemptStarted(memberA, 1)
       .ended(attemptRecord({ deploymentId: 'a', outcome: 'aborted' }));
@@ -177,7 +166,7 @@ describe('GatewayTelemetryObserver', () => {
     const { observer: o } = observer();
     const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const headers = (traceparent: string | undefined, tracestate?: string) =>
-      o.requestStarted(start({ traceparent, tracestate })).attemptStarted(memberA, 1)
+      o.requestStarted(requestStart({ traceparent, tracestate })).attemptStarted(memberA, 1)
         .upstreamHeaders;
     expect(headers(valid, 'k=v')).toEqual({ traceparent: valid, tracestate: 'k=v' });
     expect(headers(valid, 'x'.repeat(600))).toEqual({ traceparent: valid });
@@ -189,7 +178,7 @@ describe('GatewayTelemetryObserver', () => {
 
   it('closes an attempt span that never got its record (the deployment could not express the request)', () => {
     const { observer: o, exporter } = observer(true);
-    const request = o.requestStarted(start());
+    const request = o.requestStarted(requestStart());
     request.attemptStarted(memberA, 1); // UnsupportedRequestError: no record
     request.attemptStarted(memberB, 1).ended(attemptRecord({ deploymentId: 'b' }));
     request.finished(end({ deploymentId: 'b' }));

@@ -10,8 +10,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { attemptRecord } from '../../../test/support/attempt-record.factory.js';
 import { catalogFixture } from '../../../test/support/catalog.factory.js';
+import { requestStart } from '../../../test/support/request-start.factory.js';
 import { ResolvedCatalog, type ResolvedMember } from '../catalog/resolved-catalog.js';
-import type { RequestStart } from '../gateway/gateway-observer.js';
 import { GatewayTracing } from './gateway-tracing.js';
 import { LeanSpan } from './lean-tracer.js';
 import { OtlpTraceProtoSerializer } from './otlp-trace-serializer.js';
@@ -43,18 +43,6 @@ class SequentialIds implements IdGenerator {
   }
 }
 
-function start(overrides: Partial<RequestStart> = {}): RequestStart {
-  return {
-    requestId: 'req-1',
-    route: 'test-route',
-    stream: false,
-    traceparent: undefined,
-    tracestate: undefined,
-    receivedAt: performance.now(),
-    ...overrides,
-  };
-}
-
 /** A few requests through `GatewayTracing`: what was exported and sent upstream. */
 function traceRequests(wrap: (tracer: Tracer) => Tracer) {
   const exporter = new InMemorySpanExporter();
@@ -65,14 +53,14 @@ function traceRequests(wrap: (tracer: Tracer) => Tracer) {
   const tracing = new GatewayTracing(wrap(provider.getTracer('stilts', '1.0.0')));
   const headers: Record<string, string>[] = [];
   const starts = [
-    start(),
-    start({
+    requestStart(),
+    requestStart({
       requestId: 'req-2',
       stream: true,
       traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       tracestate: 'vendor=abc',
     }),
-    start({ requestId: 'req-3', route: null }),
+    requestStart({ requestId: 'req-3', route: null }),
   ];
   for (const [i, requestStart] of starts.entries()) {
     const request = tracing.startRequest(requestStart);
