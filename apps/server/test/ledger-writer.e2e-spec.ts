@@ -193,6 +193,26 @@ describe('PostgresLedgerWriter', () => {
     }
   });
 
+  it('counts a record that a batch carries twice once, among records written before', async () => {
+    const writer = new PostgresLedgerWriter(db.database.pool);
+    const fresh = attemptRecord({
+      startedAt: T0 + 31_000,
+      route: 'route-1',
+      deploymentId: 'dep-1',
+    });
+    const before = await Promise.all(LEVELS.map((l) => stored(l.table, l.time)));
+    expect(await writer.write([fresh, all[5]!, fresh, all[6]!])).toBe(1);
+    const rows = await db.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::integer AS n FROM call_records WHERE request_id = $1',
+      [fresh.requestId],
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+    const attemptsIn = (rows: Record<string, unknown>[]): number =>
+      rows.reduce((sum, r) => sum + Number(r.attempts), 0);
+    const after = await Promise.all(LEVELS.map((l) => stored(l.table, l.time)));
+    expect(after.map(attemptsIn)).toEqual(before.map((rows) => attemptsIn(rows) + 1));
+  });
+
   // Last: its record adds to the rollups the tests above compare.
   it('stores every field of a record as given: ms-exact start, escaped text, the plan as JSON', async () => {
     const writer = new PostgresLedgerWriter(db.database.pool);

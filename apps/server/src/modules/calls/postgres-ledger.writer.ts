@@ -24,8 +24,14 @@ const EPOCH_MS = (column: string): string =>
  * `unnest` turns them back into rows, so a batch never nears Postgres' 65,535-parameter limit
  * and the statement text is constant: a named prepared statement, parsed and planned once per
  * connection (as are the rollup upserts).
+ *
+ * It answers with one row: how many records it inserted and, only when that is fewer than the
+ * batch (`$20`: a replay, or a record given twice), which ones. A row per inserted record, as
+ * `RETURNING` alone gives, had the pg driver parse a thousand rows per flush that nearly always
+ * said "all of them".
  */
 const INSERT_RECORDS = `
+WITH inserted AS (
 INSERT INTO call_records (
   request_id, attempt, started_at, route, deployment_id, provider_id, api_key_id, outcome,
   http_status, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_micro_usd,
@@ -42,7 +48,11 @@ FROM unnest(
     http_status, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_micro_usd,
     propensity, snapshot_version, streamed, plan)
 ON CONFLICT DO NOTHING
-RETURNING request_id, attempt`;
+RETURNING request_id, attempt)
+SELECT count(*)::integer AS inserted,
+  CASE WHEN count(*) < $20::integer THEN array_agg(request_id) END AS request_ids,
+  CASE WHEN count(*) < $20::integer THEN array_agg(attempt) END AS attempts
+FROM inserted`;
 
 /**
  * Element-wise sum of the stored and the incoming histogram, written out bucket by bucket: a
@@ -310,14 +320,22 @@ export class PostgresLedgerWriter implements LedgerWriter {
     client: PoolClient,
     records: readonly AttemptRecord[],
   ): Promise<AttemptRecord[]> {
-    const result = await client.query<{ request_id: string; attempt: number }>({
+    const result = await client.query<{
+      inserted: number;
+      request_ids: string[] | null;
+      attempts: number[] | null;
+    }>({
       name: 'ledger_insert_records',
       text: INSERT_RECORDS,
-      values: [...columnsOf(records, RECORD_COLUMNS), planColumn(records)],
+      values: [...columnsOf(records, RECORD_COLUMNS), planColumn(records), records.length],
     });
-    if (result.rows.length === records.length) return records as AttemptRecord[];
+    const row = result.rows[0];
+    if (!row) throw new Error('the ledger insert answered no row');
+    if (row.inserted === records.length) return records as AttemptRecord[];
+    const ids = row.request_ids ?? [];
+    const attempts = row.attempts ?? [];
     // Each inserted key counts once, even if the batch carried a record twice.
-    const inserted = new Set(result.rows.map((row) => `${row.request_id}\u0000${row.attempt}`));
+    const inserted = new Set(ids.map((id, i) => `${id}\u0000${attempts[i]}`));
     return records.filter((r) => inserted.delete(`${r.requestId}\u0000${r.attempt}`));
   }
 
