@@ -434,6 +434,7 @@ async function measureWindow(pid, load, durationSec, rate) {
   return {
     ...result,
     cpuUsPerRequest: cpu.cpuUs / result.requests,
+    mainThreadUsPerRequest: cpu.mainThreadUs / result.requests,
     cpuCores: cpu.cpuUs / 1000 / cpu.wallMs,
   };
 }
@@ -581,7 +582,7 @@ function describeRound(r) {
     `  round ${String(r.index + 1).padStart(2)} recording ${r.recording.padEnd(3)}: ` +
     `${num(s.rps)} req/s, p99 ${num(s.p99Ms, 1)} ms, ${num(s.cpuUsPerRequest)} µs CPU/request` +
     (p
-      ? ` | at ${num(r.rate)} req/s: p99 ${num(p.p99Ms, 1)} ms, ${num(p.cpuUsPerRequest)} µs CPU/request`
+      ? ` | at ${num(r.rate)} req/s: p99 ${num(p.p99Ms, 1)} ms, ${num(p.cpuUsPerRequest)} µs CPU/request (main thread ${num(p.mainThreadUsPerRequest)} µs)`
       : '') +
     `; non-2xx ${s.non2xx + (p?.non2xx ?? 0)}, errors ${s.errors + (p?.errors ?? 0)}` +
     (r.ledger
@@ -736,6 +737,7 @@ function summarise(rounds, attribution) {
         p50Ms: median(pick(rs, window, 'p50Ms')),
         p99Ms: median(pick(rs, window, 'p99Ms')),
         cpuUsPerRequest: median(pick(rs, window, 'cpuUsPerRequest')),
+        mainThreadUsPerRequest: median(pick(rs, window, 'mainThreadUsPerRequest')),
         cpuCores: median(pick(rs, window, 'cpuCores')),
         non2xx: sum(pick(rs, window, 'non2xx')),
         errors: sum(pick(rs, window, 'errors')),
@@ -774,6 +776,7 @@ function summarise(rounds, attribution) {
     cpuOverhead: change(basis, 'cpuUsPerRequest'),
     cpuOverheadSaturated: change('saturated', 'cpuUsPerRequest'),
     cpuOverheadPaced: change('paced', 'cpuUsPerRequest'),
+    mainThreadOverhead: change(basis, 'mainThreadUsPerRequest'),
     pairOverheads: pairs,
     rpsChange: change('saturated', 'rps'),
     p99ChangeSaturated: change('saturated', 'p99Ms'),
@@ -890,7 +893,7 @@ function targetsOf(writer, gateway) {
         (counted
           ? `${percent(counted.overhead)} instructions per request under callgrind (${num(counted.on.median)} vs ${num(counted.off.median)}; windows of one variant differ by up to ${percent(counted.spread).replace('+', '')}); CPU time `
           : '') +
-        `${percent(s.cpuOverhead)} ${where} (median ${num(s.on[s.basis].cpuUsPerRequest)} vs ${num(s.off[s.basis].cpuUsPerRequest)} µs; pairs ${s.pairOverheads.map((x) => percent(x)).join(', ')})` +
+        `${percent(s.cpuOverhead)} ${where} (median ${num(s.on[s.basis].cpuUsPerRequest)} vs ${num(s.off[s.basis].cpuUsPerRequest)} µs; pairs ${s.pairOverheads.map((x) => percent(x)).join(', ')}; main thread ${percent(s.mainThreadOverhead)}, ${num(s.on[s.basis].mainThreadUsPerRequest)} vs ${num(s.off[s.basis].mainThreadUsPerRequest)} µs, the rest V8's GC helper threads and other threads)` +
         (s.noise >= TARGET_CPU_OVERHEAD
           ? `; rounds of one variant differ by up to ${percent(s.noise).replace('+', '')}, more than the target: ${within ? 'indicative' : 'not conclusive'}, run more rounds`
           : '') +
