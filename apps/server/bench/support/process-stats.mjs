@@ -25,7 +25,12 @@ export function clockTicksPerSecond() {
  * (10 ms at 100 Hz), so measure windows of seconds, not milliseconds.
  */
 export function readCpuTime(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuTimeOf(`/proc/${pid}/stat`);
+}
+
+/** utime + stime of a `stat` file: a process's (`/proc/<pid>/stat`) or one thread's. */
+function cpuTimeOf(statFile) {
+  const stat = readFileSync(statFile, 'utf8');
   // Field 2 (comm) is in parentheses and may itself contain spaces or ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state), so field n is fields[n - 3]: utime 14, stime 15.
@@ -65,8 +70,8 @@ export function resetPeakRss(pid) {
  * the JavaScript thread, with the GC work V8 does there), in microseconds; what the process used
  * beyond it is other threads' (V8's GC helpers and compilers, the libuv pool).
  */
-export function readMainThreadCpuUs(pid) {
-  return readCpuTime(`${pid}/task/${pid}`).totalUs;
+function readMainThreadCpuUs(pid) {
+  return cpuTimeOf(`/proc/${pid}/task/${pid}/stat`).totalUs;
 }
 
 /**
