@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ManualClock } from '@stilts/routing';
 import { CatalogService } from '../src/modules/catalog/catalog.service.js';
 import type { ResolvedRoute } from '../src/modules/catalog/resolved-catalog.js';
 import { RoutePlanner } from '../src/modules/gateway/route-planner.js';
@@ -283,7 +284,14 @@ describe('the weights job', () => {
   });
 
   it('paces a route under a budget: lambda rises when demand would overspend it', async () => {
+    // Noon UTC: half of the budget's day is left, whenever the test runs (near midnight, what
+    // is left of the day would be minutes, and any budget would outlast them).
+    const today = new Date();
+    const clock = new ManualClock(
+      Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 12),
+    );
     const capped = await startDatabaseGatewayHarness({
+      clock,
       scenario: scenarioOf({ cheap: {}, premium: {} }),
       catalog: (sim) =>
         simCatalog(sim, {
@@ -325,7 +333,7 @@ describe('the weights job', () => {
             costPerCallMicroUsd: 6_500,
           },
         ],
-        Date.now(),
+        clock.now(),
       );
       const run = await capped.app.get(WeightsJobService).runOnce();
       const snapshot = run.snapshots.find((s) => s.route === ROUTE);
