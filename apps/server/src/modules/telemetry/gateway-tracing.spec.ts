@@ -132,9 +132,9 @@ describe('GatewayTracing', () => {
     // A request without a stream or a route sets neither attribute.
     expect(Object.keys(lean.spans[3]?.attributes ?? {})).toEqual([
       'gen_ai.operation.name',
-      'stilts.request_id',
       'gen_ai.request.model',
       'stilts.route',
+      'stilts.request_id',
       'http.response.status_code',
       'stilts.outcome',
       'stilts.attempts',

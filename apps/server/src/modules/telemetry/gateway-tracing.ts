@@ -45,11 +45,15 @@ export interface AttemptSpan {
   readonly headers: Record<string, string>;
 }
 
-/** Per-deployment things that never change: computed once per catalog member. */
-interface MemberStatic {
+/** A span's name and first attributes, which never change: computed once per member or route. */
+interface SpanStatic {
   readonly name: string;
+  /** Frozen: the lean tracer checks and encodes a frozen object once. */
   readonly attributes: Attributes;
 }
+
+/** Routes whose request span {@link SpanStatic} is kept (routes are few; this bounds a surprise). */
+const MAX_CACHED_ROUTES = 1_000;
 
 /**
  * Spans of the gateway: one SERVER span per request (a child of the caller's W3C trace context
@@ -66,7 +70,8 @@ interface MemberStatic {
  */
 export class GatewayTracing {
   private readonly propagator = new W3CTraceContextPropagator();
-  private readonly members = new WeakMap<ResolvedMember, MemberStatic>();
+  private readonly members = new WeakMap<ResolvedMember, SpanStatic>();
+  private readonly routes = new Map<string | null, SpanStatic>();
   private readonly tracer: Tracer;
 
   constructor(tracer: Tracer) {
@@ -81,20 +86,14 @@ export class GatewayTracing {
       if (start.tracestate !== undefined) carrier.tracestate = start.tracestate;
       parent = this.propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
     }
-    // One shape for every request (tracers skip undefined values): no per-key transitions.
-    const route = start.route ?? undefined;
-    const attributes: Attributes = {
-      'gen_ai.operation.name': 'chat',
-      'stilts.request_id': start.requestId,
-      'gen_ai.request.model': route,
-      'stilts.route': route,
-      'stilts.stream': start.stream ? true : undefined,
-    };
+    const info = this.routeStatic(start.route);
     const span = this.tracer.startSpan(
-      start.route === null ? 'chat' : `chat ${start.route}`,
-      { kind: SpanKind.SERVER, startTime: start.receivedAt, attributes },
+      info.name,
+      { kind: SpanKind.SERVER, startTime: start.receivedAt, attributes: info.attributes },
       parent,
     );
+    span.setAttribute('stilts.request_id', start.requestId);
+    if (start.stream) span.setAttribute('stilts.stream', true);
     return { span, context: trace.setSpan(ROOT_CONTEXT, span) };
   }
 
@@ -173,7 +172,27 @@ export class GatewayTracing {
     span.end();
   }
 
-  private memberStatic(member: ResolvedMember): MemberStatic {
+  private routeStatic(route: string | null): SpanStatic {
+    let info = this.routes.get(route);
+    if (!info) {
+      info =
+        route === null
+          ? { name: 'chat', attributes: Object.freeze({ 'gen_ai.operation.name': 'chat' }) }
+          : {
+              name: `chat ${route}`,
+              attributes: Object.freeze({
+                'gen_ai.operation.name': 'chat',
+                'gen_ai.request.model': route,
+                'stilts.route': route,
+              }),
+            };
+      if (this.routes.size >= MAX_CACHED_ROUTES) this.routes.clear();
+      this.routes.set(route, info);
+    }
+    return info;
+  }
+
+  private memberStatic(member: ResolvedMember): SpanStatic {
     let info = this.members.get(member);
     if (!info) {
       info = {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   createNoopMeter,
   diag,
@@ -14,6 +14,7 @@ import {
   type Context,
   type HrTime,
   type Link,
+  type Meter,
   type MeterProvider,
   type Span,
   type SpanContext,
@@ -124,7 +125,8 @@ function hookRecorder(log: string[], ended: ReadableSpan[]): SpanProcessor {
 
 /** A meter provider whose two counters (`otel.sdk.span.started`, `.live`) log what they get. */
 function meterProvider(log: unknown[]): MeterProvider {
-  const meter = Object.assign(createNoopMeter(), {
+  // Over a copy: `createNoopMeter()` is the API's one shared no-op meter.
+  const meter = Object.assign(Object.create(createNoopMeter()) as Meter, {
     createCounter: () => ({
       add: (value: number, a?: Attributes) => log.push(['started', value, a]),
     }),
@@ -640,6 +642,129 @@ describe('LeanTracer and LeanSpan, against the SDK', () => {
     expect(result.lean.ended.map((s) => s.name)).toEqual(['child', 'maybe']);
   });
 
+  it('decide for the default samplers themselves, as they would, and ask every other sampler', () => {
+    // Roots, and children of sampled and unsampled, remote and local parents.
+    const scenario = (tracer: Tracer) => {
+      const local = tracer.startSpan('local root');
+      const localContext = trace.setSpan(ROOT_CONTEXT, local);
+      const unsampledLocal = trace.setSpanContext(ROOT_CONTEXT, {
+        ...local.spanContext(),
+        traceFlags: TraceFlags.NONE,
+      });
+      const remoteUnsampled = trace.setSpanContext(ROOT_CONTEXT, {
+        ...REMOTE_PARENT,
+        traceFlags: TraceFlags.NONE,
+      });
+      const parents = [
+        localContext,
+        unsampledLocal,
+        trace.setSpanContext(ROOT_CONTEXT, REMOTE_PARENT),
+      ];
+      const spans = [
+        local,
+        ...[...parents, remoteUnsampled].map((p) => tracer.startSpan('c', {}, p)),
+      ];
+      for (const span of spans.reverse()) span.end();
+      return spans.map((span) => ({ context: span.spanContext(), recording: span.isRecording() }));
+    };
+    const cases: [Sampler, boolean][] = [
+      [new AlwaysOnSampler(), false],
+      [new ParentBasedSampler({ root: new AlwaysOnSampler() }), false],
+      [new ParentBasedSampler({ root: new AlwaysOffSampler() }), true],
+      [
+        new ParentBasedSampler({
+          root: new AlwaysOnSampler(),
+          remoteParentNotSampled: new AlwaysOnSampler(),
+        }),
+        true,
+      ],
+      [new TraceIdRatioBasedSampler(1), true],
+      [new AlwaysOffSampler(), true],
+    ];
+    for (const [sampler, asked] of cases) {
+      const shouldSample = jest.spyOn(sampler, 'shouldSample');
+      const result = compare(scenario, { sampler });
+      expectSame(result, { times: false });
+      // The SDK's tracer asked once per span (5); the lean one, only when `asked`.
+      expect(shouldSample).toHaveBeenCalledTimes(asked ? 10 : 5);
+    }
+  });
+
+  it('check a parent it did not make, or whose ids it cannot vouch for, as the SDK does', () => {
+    // An id generator that can make an invalid trace id: children of such a span start a trace.
+    let calls = 0;
+    const ids: IdGenerator = {
+      generateTraceId: () => (++calls % 2 === 1 ? '0'.repeat(32) : 'a'.repeat(32)),
+      generateSpanId: () => (++calls).toString(16).padStart(16, '0'),
+    };
+    const result = compare(
+      (tracer) => {
+        calls = 0;
+        const root = tracer.startSpan('root');
+        const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root));
+        child.end();
+        root.end();
+        return [root.spanContext(), child.spanContext(), child.isRecording()];
+      },
+      { idGenerator: ids },
+    );
+    expectSame(result, { times: false });
+    const [root, child] = result.lean.ended as LeanSpan[];
+    expect(root?.contextKnownValid).toBe(false);
+    expect(child?.parentSpanContext).toBeUndefined();
+    expect(child?.spanContext().traceId).toBe('a'.repeat(32));
+
+    // The SDK's random ids are always valid: its spans' children need not check them again.
+    const provider = new BasicTracerProvider();
+    const lean = LeanTracer.from(provider.getTracer('x'));
+    const parent = lean?.startSpan('p') as LeanSpan;
+    const kid = lean?.startSpan('k', {}, trace.setSpan(ROOT_CONTEXT, parent)) as LeanSpan;
+    expect([parent.contextKnownValid, kid.contextKnownValid]).toEqual([true, true]);
+    expect(kid.parentSpanContext).toBe(parent.spanContext());
+    expect(kid.spanContext().traceId).toBe(parent.spanContext().traceId);
+    expect(trace.isSpanContextValid(kid.spanContext())).toBe(true);
+  });
+
+  it('start spans from a frozen attribute object checked once, as from a fresh copy', () => {
+    const base = Object.freeze({ 'a.str': 'value', 'a.num': 7, 'a.bool': true, '7': 'index' });
+    const scenario = (tracer: Tracer) => {
+      const first = tracer.startSpan('first', { attributes: base, startTime: T0 });
+      first.setAttribute('b', 1);
+      const second = tracer.startSpan('second', { attributes: base, startTime: T0 });
+      second.setAttribute('a.num', 8); // overwrites one of the prepared keys
+      second.setAttribute('c', 'x');
+      const third = tracer.startSpan('third', { attributes: base, startTime: T0 });
+      for (const span of [first, second, third]) span.end(T1);
+    };
+    const configs: [TracerConfig, boolean[]][] = [
+      [{}, [true, false, true]],
+      [{ spanLimits: { attributeCountLimit: 3 } }, [false, false, false]],
+      [{ spanLimits: { attributeValueLengthLimit: 3 } }, [false, false, false]],
+    ];
+    for (const [config, prepared] of configs) {
+      const result = compare(scenario, config);
+      expectSame(result, { times: true });
+      const bases = (result.lean.ended as LeanSpan[]).map((s) => s.attributeBase !== undefined);
+      expect(bases).toEqual(prepared);
+    }
+    // What a span would not store as it is (null, arrays, empty keys) is copied, never prepared.
+    for (const attributes of [
+      Object.freeze({ a: 1, nothing: undefined }),
+      Object.freeze({ a: ['x'] }),
+      Object.freeze({ '': 1 }),
+      { a: 1 }, // not frozen: may change between spans
+    ]) {
+      const result = compare((tracer) => {
+        tracer.startSpan('s', { attributes, startTime: T0 }).end(T1);
+        tracer.startSpan('s', { attributes, startTime: T0 }).end(T1);
+      });
+      expectSame(result, { times: true });
+      expect(result.lean.ended.every((s) => (s as LeanSpan).attributeBase === undefined)).toBe(
+        true,
+      );
+    }
+  });
+
   it('return a non-recording span with the invalid context when tracing is suppressed', () => {
     const result = compare((tracer) => {
       const span = tracer.startSpan('suppressed', {}, suppressTracing(ROOT_CONTEXT));
@@ -970,5 +1095,19 @@ describe('LeanTracer.from', () => {
     const sampled = LeanTracer.from(new BasicTracerProvider({ sampler: bare }).getTracer('x'));
     expect(sampled?.startSpan('s', { attributes: { a: 1 } })).toBeInstanceOf(LeanSpan);
     expect(seen).toStrictEqual([{ a: 1 }]);
+  });
+
+  it("skips the SDK's span metrics only when they go to a no-op meter", () => {
+    const metrics = (provider: BasicTracerProvider) =>
+      Reflect.get(LeanTracer.from(provider.getTracer('x')) ?? {}, 'metrics') as unknown;
+    // No meter provider (as NodeSDK without metric readers): the SDK counts into a no-op meter.
+    expect(metrics(new BasicTracerProvider())).toBeUndefined();
+    const log: unknown[] = [];
+    expect(metrics(new BasicTracerProvider({ meterProvider: meterProvider(log) }))).toBeDefined();
+    const lean = LeanTracer.from(
+      new BasicTracerProvider({ meterProvider: meterProvider(log) }).getTracer('x'),
+    );
+    lean?.startSpan('counted').end();
+    expect(log).toHaveLength(3); // started, live +1, live -1
   });
 });

@@ -21,8 +21,6 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import {
-  addHrTimes,
-  hrTime,
   hrTimeDuration,
   isAttributeValue,
   isTimeInput,
@@ -63,6 +61,28 @@ const INDEXED_FROM = 32;
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 
+/**
+ * What a span starts with and replaces when it changes (`SpanImpl` allocates each anew for
+ * every span): an empty link and event list, an unset status, the times of a span not ended.
+ */
+const NO_SPAN_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+const NO_EVENTS: TimedEvent[] = Object.freeze([]) as unknown as TimedEvent[];
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
+const NO_DURATION: HrTime = Object.freeze([-1, -1]) as unknown as HrTime;
+
+/** `recordEndMetrics` of a span whose tracer's span metrics go to a no-op meter. */
+const NO_END_METRICS = (): void => {};
+
+/**
+ * Samplers whose decision {@link LeanTracer} takes itself, as they would: the SDK's always-on
+ * sampler, and its parent-based one in the default configuration (always on at the root and
+ * under a sampled parent, always off under one not sampled) — `OTEL_TRACES_SAMPLER`'s default.
+ */
+const ALWAYS_ON = 1;
+const PARENT_BASED_ALWAYS_ON = 2;
+type FastSampling = typeof ALWAYS_ON | typeof PARENT_BASED_ALWAYS_ON;
+
 /** The SDK tracer's `_tracerMetrics` (`TracerMetrics`, not exported). */
 interface TracerMetrics {
   startSpan(
@@ -100,8 +120,49 @@ interface LeanSpanInit {
   readonly links: readonly Link[];
   readonly startTime: TimeInput | undefined;
   readonly recordEndMetrics: () => void;
+  /** The span's ids are known to be valid: no one has to check them again. */
+  readonly contextKnownValid: boolean;
   /** Checked here as `sanitizeAttributes` and `setAttribute` check them. */
   readonly attributes: Attributes | undefined;
+  /** `attributes` already checked, when they are a frozen object the tracer has seen before. */
+  readonly prepared: PreparedAttributes | undefined;
+}
+
+/**
+ * A frozen attribute object, checked once against one tracer's limits: the keys and values
+ * that copying it into a new span stores, when that copy drops, truncates, copies and warns
+ * about nothing. A span made with it starts from copies of these arrays instead of checking
+ * every key again, and the OTLP encoder encodes them once ({@link LeanSpan.attributeBase}).
+ * Stilts' attempt spans start with one such object per deployment.
+ */
+export class PreparedAttributes {
+  constructor(
+    readonly keys: readonly string[],
+    readonly values: readonly AttributeValue[],
+    /** No key that a plain object lists first (array indices). */
+    readonly inObjectOrder: boolean,
+  ) {}
+}
+
+/** `millisToHrTime(performance.timeOrigin)`, computed once (the origin does not change). */
+let timeOrigin: HrTime | undefined;
+function timeOriginHrTime(): HrTime {
+  timeOrigin ??= millisToHrTime(otperformance.timeOrigin);
+  return timeOrigin;
+}
+
+/**
+ * `addHrTimes(time, millisToHrTime(millis))`, the same arithmetic step for step, without the
+ * intermediate array.
+ */
+function addMillis(time: HrTime, millis: number): HrTime {
+  let seconds = time[0] + Math.trunc(millis / 1000);
+  let nanos = time[1] + Math.round((millis % 1000) * 1e6);
+  if (nanos >= 1e9) {
+    nanos -= 1e9;
+    seconds += 1;
+  }
+  return [seconds, nanos];
 }
 
 function isDigit(code: number): boolean {
@@ -118,19 +179,27 @@ function isDigit(code: number): boolean {
 export class LeanSpan implements Span, ReadableSpan {
   readonly kind: SpanKind;
   readonly parentSpanContext: SpanContext | undefined;
-  readonly links: Link[] = [];
-  readonly events: TimedEvent[] = [];
+  // Shared empty lists until the first link or event: most spans have none.
+  links: Link[] = NO_SPAN_LINKS;
+  events: TimedEvent[] = NO_EVENTS;
   readonly startTime: HrTime;
   readonly resource: Resource;
   readonly instrumentationScope: InstrumentationScope;
   name: string;
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
-  endTime: HrTime = [0, 0];
+  status: SpanStatus = UNSET_STATUS;
+  endTime: HrTime = NOT_ENDED;
+  /**
+   * Made by a tracer whose ids are always valid (the SDK's random generator), under a valid
+   * parent or none: a child of this span need not check its parent's ids.
+   */
+  readonly contextKnownValid: boolean;
 
   private readonly settings: SpanSettings;
   private readonly context: SpanContext;
-  private readonly keys: string[] = [];
-  private readonly values: AttributeValue[] = [];
+  private readonly keys: string[];
+  private readonly values: AttributeValue[];
+  /** The prepared attributes the span started with, while they are still its first ones. */
+  private base: PreparedAttributes | undefined;
   /** Key -> position, once there are {@link INDEXED_FROM} keys. */
   private index: Map<string, number> | undefined = undefined;
   /** `SpanImpl._attributesCount`: keys counted against the limit (`__proto__` each time). */
@@ -143,7 +212,6 @@ export class LeanSpan implements Span, ReadableSpan {
   private droppedEvents = 0;
   private droppedLinks = 0;
   private isEnded = false;
-  private durationTime: HrTime = [-1, -1];
   private readonly valueLengthLimit: number;
   private readonly recordEndMetrics: () => void;
   private readonly performanceStartTime: number;
@@ -167,7 +235,20 @@ export class LeanSpan implements Span, ReadableSpan {
     this.resource = settings.resource;
     this.instrumentationScope = settings.scope;
     this.recordEndMetrics = init.recordEndMetrics;
-    if (init.attributes != null) this.copyAttributes(init.attributes);
+    this.contextKnownValid = init.contextKnownValid;
+    const prepared = init.prepared;
+    if (prepared !== undefined) {
+      this.keys = prepared.keys.slice();
+      this.values = prepared.values.slice();
+      this.attributeCount = prepared.keys.length;
+      this.keysInObjectOrder = prepared.inObjectOrder;
+      this.base = prepared;
+    } else {
+      this.keys = [];
+      this.values = [];
+      this.base = undefined;
+      if (init.attributes != null) this.copyAttributes(init.attributes);
+    }
     settings.processor.onStart(this, init.context);
   }
 
@@ -204,6 +285,14 @@ export class LeanSpan implements Span, ReadableSpan {
     return this.keysInObjectOrder && this.object === undefined;
   }
 
+  /**
+   * The prepared attributes the span started with, when the first of {@link attributeKeys} and
+   * {@link attributeValues} are still exactly theirs (none of their keys set since).
+   */
+  get attributeBase(): PreparedAttributes | undefined {
+    return this.base;
+  }
+
   spanContext(): SpanContext {
     return this.context;
   }
@@ -224,6 +313,7 @@ export class LeanSpan implements Span, ReadableSpan {
       this.append(key, value);
     } else {
       const stored = this.truncate(value);
+      if (this.base !== undefined && at < this.base.keys.length) this.base = undefined;
       this.values[at] = stored;
       if (this.object !== undefined) this.object[key] = stored;
     }
@@ -256,6 +346,7 @@ export class LeanSpan implements Span, ReadableSpan {
       this.events.shift();
       this.droppedEvents++;
     }
+    if (this.events === NO_EVENTS) this.events = [];
     let raw: Attributes | TimeInput | undefined = attributesOrStartTime;
     if (isTimeInput(raw)) {
       if (!isTimeInput(timeStamp)) timeStamp = raw;
@@ -286,6 +377,7 @@ export class LeanSpan implements Span, ReadableSpan {
       this.links.shift();
       this.droppedLinks++;
     }
+    if (this.links === NO_SPAN_LINKS) this.links = [];
     const { attributes, count, dropped } = this.limited(
       link.attributes,
       this.settings.limits.attributePerLinkCountLimit,
@@ -334,15 +426,16 @@ export class LeanSpan implements Span, ReadableSpan {
       return;
     }
     this.endTime = this.getTime(endTime);
-    this.durationTime = hrTimeDuration(this.startTime, this.endTime);
-    if (this.durationTime[0] < 0) {
+    // `hrTimeDuration(startTime, endTime)[0] < 0`, without making the array (`duration` does).
+    const start = this.startTime;
+    const end = this.endTime;
+    if (end[0] - start[0] - (end[1] - start[1] < 0 ? 1 : 0) < 0) {
       diag.warn(
         'Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.',
         this.startTime,
         this.endTime,
       );
       this.endTime = this.startTime.slice() as HrTime;
-      this.durationTime = [0, 0];
     }
     if (this.droppedEvents > 0) {
       diag.warn(`Dropped ${this.droppedEvents} events because eventCountLimit reached`);
@@ -389,8 +482,9 @@ export class LeanSpan implements Span, ReadableSpan {
     }
   }
 
+  /** `SpanImpl.duration`: [-1, -1] until `end` sets the end time, then end minus start. */
   get duration(): HrTime {
-    return this.durationTime;
+    return this.endTime === NOT_ENDED ? NO_DURATION : hrTimeDuration(this.startTime, this.endTime);
   }
 
   get ended(): boolean {
@@ -456,7 +550,11 @@ export class LeanSpan implements Span, ReadableSpan {
   }
 
   private find(key: string): number {
-    return this.index !== undefined ? (this.index.get(key) ?? -1) : this.keys.indexOf(key);
+    if (this.index !== undefined) return this.index.get(key) ?? -1;
+    // A loop, not `indexOf`: keys are few, and calling the builtin costs more than scanning.
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i;
+    return -1;
   }
 
   /** `SpanImpl._truncateToSize`: strings and strings in arrays, to `attributeValueLengthLimit`. */
@@ -502,7 +600,8 @@ export class LeanSpan implements Span, ReadableSpan {
   /** `SpanImpl._getTime`: a number no later than `performance.now()` is a performance time. */
   private getTime(input: TimeInput | undefined): HrTime {
     if (typeof input === 'number' && input <= otperformance.now()) {
-      return hrTime(input + this.performanceOffset);
+      // `hrTime(input + offset)`: the time origin plus that many milliseconds.
+      return addMillis(timeOriginHrTime(), input + this.performanceOffset);
     }
     if (typeof input === 'number') return millisToHrTime(input);
     if (input instanceof Date) return millisToHrTime(input.getTime());
@@ -510,7 +609,7 @@ export class LeanSpan implements Span, ReadableSpan {
     // A start time given by the caller says nothing about this clock: take the wall clock.
     if (this.startTimeProvided) return millisToHrTime(Date.now());
     const elapsed = otperformance.now() - this.performanceStartTime;
-    return addHrTimes(this.startTime, millisToHrTime(elapsed));
+    return addMillis(this.startTime, elapsed);
   }
 
   /** `SpanImpl._isSpanEnded`, with its warning. */
@@ -589,6 +688,84 @@ function readsNoAttributes(sampler: unknown): boolean {
   }
 }
 
+/** The parent-based sampler's description in the default configuration. */
+const PARENT_BASED_DEFAULT =
+  'ParentBased{root=AlwaysOnSampler, remoteParentSampled=AlwaysOnSampler, ' +
+  'remoteParentNotSampled=AlwaysOffSampler, localParentSampled=AlwaysOnSampler, ' +
+  'localParentNotSampled=AlwaysOffSampler}';
+
+/** Whether `sampler` is the SDK's always-on sampler (as {@link readsNoAttributes} knows it). */
+function isAlwaysOn(sampler: unknown): boolean {
+  return (
+    readsNoAttributes(sampler) &&
+    (sampler as { constructor?: { name?: unknown } }).constructor?.name === 'AlwaysOnSampler'
+  );
+}
+
+function isAlwaysOff(sampler: unknown): boolean {
+  return (
+    readsNoAttributes(sampler) &&
+    (sampler as { constructor?: { name?: unknown } }).constructor?.name === 'AlwaysOffSampler'
+  );
+}
+
+/** The decision {@link LeanTracer} can take for `sampler` itself, if any ({@link FastSampling}). */
+function fastSamplingOf(sampler: Sampler): FastSampling | undefined {
+  if (isAlwaysOn(sampler)) return ALWAYS_ON;
+  const s = sampler as Sampler & Record<string, unknown>;
+  if (
+    readsNoAttributes(sampler) &&
+    s.constructor.name === 'ParentBasedSampler' &&
+    s.toString() === PARENT_BASED_DEFAULT &&
+    isAlwaysOn(s._root) &&
+    isAlwaysOn(s._remoteParentSampled) &&
+    isAlwaysOff(s._remoteParentNotSampled) &&
+    isAlwaysOn(s._localParentSampled) &&
+    isAlwaysOff(s._localParentNotSampled)
+  ) {
+    return PARENT_BASED_ALWAYS_ON;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `ids` is the SDK's `RandomIdGenerator`, whose ids are always valid: 32 and 16
+ * lowercase hex digits, never all zero.
+ */
+function isSdkRandomIdGenerator(ids: IdGenerator): boolean {
+  const g = ids as IdGenerator & { constructor?: { name?: unknown } };
+  return (
+    g.constructor?.name === 'RandomIdGenerator' &&
+    g.generateTraceId.name === 'generateId' &&
+    g.generateSpanId.name === 'generateId'
+  );
+}
+
+/**
+ * Whether `metrics` is the SDK's `TracerMetrics` over a no-op meter (no meter provider given to
+ * the tracer provider, as NodeSDK does without metric readers): then its per-span work — two
+ * attribute objects and a closure per span, for counters that discard them — can be skipped.
+ */
+function isNoopTracerMetrics(metrics: TracerMetrics): boolean {
+  const m = metrics as TracerMetrics & {
+    constructor?: { name?: unknown };
+    startedSpans?: unknown;
+    liveSpans?: unknown;
+  };
+  return (
+    m.constructor?.name === 'TracerMetrics' &&
+    className(m.startedSpans) === 'NoopCounterMetric' &&
+    className(m.liveSpans) === 'NoopUpDownCounterMetric'
+  );
+}
+
+/** The name of the class `value` is an instance of (`@opentelemetry/api`'s are not exported). */
+function className(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  return prototype?.constructor?.name;
+}
+
 /**
  * A tracer that makes {@link LeanSpan}s with the settings of an SDK tracer — its sampler, span
  * limits, id generator, resource, scope, span processor and span metrics — so everything the
@@ -601,8 +778,12 @@ export class LeanTracer implements Tracer {
   private readonly settings: SpanSettings;
   private readonly sampler: Sampler;
   private readonly ids: IdGenerator;
-  private readonly metrics: TracerMetrics;
+  private readonly metrics: TracerMetrics | undefined;
   private readonly samplerReadsNoAttributes: boolean;
+  private readonly fastSampling: FastSampling | undefined;
+  private readonly idsAlwaysValid: boolean;
+  /** Frozen attribute objects seen: prepared, or null when they cannot be. */
+  private readonly prepared = new WeakMap<Attributes, PreparedAttributes | null>();
 
   private constructor(tracer: SdkTracerFields) {
     this.settings = {
@@ -613,8 +794,10 @@ export class LeanTracer implements Tracer {
     };
     this.sampler = tracer._sampler;
     this.ids = tracer._idGenerator;
-    this.metrics = tracer._tracerMetrics;
+    this.metrics = isNoopTracerMetrics(tracer._tracerMetrics) ? undefined : tracer._tracerMetrics;
     this.samplerReadsNoAttributes = readsNoAttributes(tracer._sampler);
+    this.fastSampling = fastSamplingOf(tracer._sampler);
+    this.idsAlwaysValid = isSdkRandomIdGenerator(tracer._idGenerator);
   }
 
   /**
@@ -639,7 +822,11 @@ export class LeanTracer implements Tracer {
     let validParent: SpanContext | undefined;
     let traceId: string;
     let traceState: TraceState | undefined;
-    if (!parentSpanContext || !trace.isSpanContextValid(parentSpanContext)) {
+    const parentValid =
+      parentSpanContext !== undefined &&
+      ((parentSpan instanceof LeanSpan && parentSpan.contextKnownValid) ||
+        trace.isSpanContextValid(parentSpanContext));
+    if (!parentValid) {
       traceId = this.ids.generateTraceId();
     } else {
       traceId = parentSpanContext.traceId;
@@ -647,6 +834,24 @@ export class LeanTracer implements Tracer {
       validParent = parentSpanContext;
     }
     const kind = options.kind ?? SpanKind.INTERNAL;
+    if (this.fastSampling !== undefined && options.links == null) {
+      // The sampler's own decision, taken here: no context lookup, no second check of the
+      // parent's ids, no result object.
+      const sampled =
+        this.fastSampling === ALWAYS_ON ||
+        validParent === undefined ||
+        (validParent.traceFlags & TraceFlags.SAMPLED) !== 0;
+      return this.made(context, name, kind, options, {
+        decision: sampled ? RECORD_AND_SAMPLED : NOT_RECORD,
+        traceId,
+        spanId,
+        traceState,
+        parentSpanContext,
+        validParent,
+        links: NO_LINKS,
+        attributes: options.attributes,
+      });
+    }
     const blind = this.samplerReadsNoAttributes;
     const links =
       options.links == null
@@ -666,19 +871,6 @@ export class LeanTracer implements Tracer {
       sanitized ?? NO_ATTRIBUTES,
       links,
     );
-    const recordEndMetrics = this.metrics.startSpan(parentSpanContext, result.decision);
-    traceState = result.traceState ?? traceState;
-    const decision: number = result.decision;
-    const spanContext: SpanContext = {
-      traceId,
-      spanId,
-      traceFlags: decision === RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      traceState,
-    };
-    if (decision === NOT_RECORD) {
-      diag.debug('Recording is off, propagating context in a non-recording span');
-      return trace.wrapSpanContext(spanContext);
-    }
     // The SDK merges the sampler's attributes into (its copy of) the caller's, then sanitizes.
     const attributes =
       sanitized === undefined && result.attributes == null
@@ -686,17 +878,106 @@ export class LeanTracer implements Tracer {
         : sanitizeAttributes(
             Object.assign(sanitized ?? sanitizeAttributes(options.attributes), result.attributes),
           );
+    return this.made(context, name, kind, options, {
+      decision: result.decision,
+      traceId,
+      spanId,
+      traceState: result.traceState ?? traceState,
+      parentSpanContext,
+      validParent,
+      links,
+      attributes,
+    });
+  }
+
+  /** The span for a sampling decision: recording, or only carrying its context. */
+  private made(
+    context: Context,
+    name: string,
+    kind: SpanKind,
+    options: SpanOptions,
+    sampled: {
+      decision: number;
+      traceId: string;
+      spanId: string;
+      traceState: TraceState | undefined;
+      /** The parent's context, valid or not (what the SDK's span metrics are told). */
+      parentSpanContext: SpanContext | undefined;
+      validParent: SpanContext | undefined;
+      links: readonly Link[];
+      attributes: Attributes | undefined;
+    },
+  ): Span {
+    const { decision, validParent } = sampled;
+    const recordEndMetrics =
+      this.metrics === undefined
+        ? NO_END_METRICS
+        : this.metrics.startSpan(sampled.parentSpanContext, decision);
+    const spanContext: SpanContext = {
+      traceId: sampled.traceId,
+      spanId: sampled.spanId,
+      traceFlags: decision === RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState: sampled.traceState,
+    };
+    if (decision === NOT_RECORD) {
+      diag.debug('Recording is off, propagating context in a non-recording span');
+      return trace.wrapSpanContext(spanContext);
+    }
     return new LeanSpan(this.settings, {
       context,
       spanContext,
       name,
       kind,
       parentSpanContext: validParent,
-      links,
+      links: sampled.links,
       startTime: options.startTime,
       recordEndMetrics,
-      attributes,
+      contextKnownValid: this.idsAlwaysValid,
+      attributes: sampled.attributes,
+      prepared:
+        sampled.attributes != null && sampled.attributes === options.attributes
+          ? this.preparedOf(sampled.attributes)
+          : undefined,
     });
+  }
+
+  /**
+   * `attributes` checked once for this tracer's limits, when it is a frozen object (whose keys
+   * and values cannot change) whose copy into a span would store every key as it is: no empty
+   * key, no invalid, null, truncated or array value (a span copies arrays), within the count
+   * limit and short of the size at which a span indexes its keys. Else undefined: copied.
+   */
+  private preparedOf(attributes: Attributes): PreparedAttributes | undefined {
+    let prepared = this.prepared.get(attributes);
+    if (prepared === undefined) {
+      if (!Object.isFrozen(attributes)) return undefined;
+      prepared = this.prepare(attributes);
+      this.prepared.set(attributes, prepared);
+    }
+    return prepared ?? undefined;
+  }
+
+  private prepare(attributes: Attributes): PreparedAttributes | null {
+    const { attributeCountLimit, attributeValueLengthLimit } = this.settings.limits;
+    const lengthLimit = attributeValueLengthLimit ?? 0;
+    const keys: string[] = [];
+    const values: AttributeValue[] = [];
+    let inObjectOrder = true;
+    for (const key in attributes) {
+      if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+      const value = attributes[key];
+      if (key.length === 0 || key === '__proto__' || value == null) return null;
+      if (!isAttributeValue(value) || Array.isArray(value)) return null;
+      if (lengthLimit <= 0 || (typeof value === 'string' && value.length > lengthLimit)) {
+        return null;
+      }
+      if (isDigit(key.charCodeAt(0))) inObjectOrder = false;
+      keys.push(key);
+      values.push(value);
+    }
+    if (attributeCountLimit !== undefined && keys.length > attributeCountLimit) return null;
+    if (keys.length >= INDEXED_FROM) return null;
+    return new PreparedAttributes(keys, values, inObjectOrder);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;

@@ -49,9 +49,10 @@ describe('startTracingFromEnv', () => {
     const span = request.span as LeanSpan;
     expect(span).toBeInstanceOf(LeanSpan);
     expect(span.kind).toBe(SpanKind.SERVER);
+    // The route's attributes come first (one frozen object per route), then the request's.
     expect(span.attributes).toStrictEqual({
       'gen_ai.operation.name': 'cha',
-      'stilts.request_id': 'req',
+      'gen_ai.request.model': 'a-l',
     });
     expect(span.droppedAttributesCount).toBe(2);
   });

@@ -3,7 +3,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ISerializer } from '@opentelemetry/otlp-transformer';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { LeanSpan } from './lean-tracer.js';
+import { LeanSpan, type PreparedAttributes } from './lean-tracer.js';
 
 /** What the OTLP/HTTP exporter does with the collector's answer: the SDK's own decoding. */
 export type ResponseDecoder<Response> = (data: Uint8Array) => Response;
@@ -72,6 +72,8 @@ export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableS
   private readonly names = new Map<string, Uint8Array>();
   private readonly resources = new WeakMap<Resource, Uint8Array>();
   private readonly scopes = new WeakMap<InstrumentationScope, Uint8Array>();
+  /** A lean span's prepared first attributes -> their KeyValues (span attributes, field 9). */
+  private readonly bases = new WeakMap<PreparedAttributes, Uint8Array>();
 
   constructor(private readonly decodeResponse: ResponseDecoder<Response>) {}
 
@@ -161,7 +163,13 @@ export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableS
     this.time(span.endTime);
     // attributes (9, LEN): a lean span's own arrays when they are what `attributes` would list.
     if (span instanceof LeanSpan && span.attributeArraysExact) {
-      this.attributeList(span.attributeKeys, span.attributeValues, 0x4a);
+      const base = span.attributeBase;
+      if (base === undefined) {
+        this.attributeList(span.attributeKeys, span.attributeValues, 0x4a, 0);
+      } else {
+        this.bytes(this.baseBytes(base));
+        this.attributeList(span.attributeKeys, span.attributeValues, 0x4a, base.keys.length);
+      }
     } else {
       this.attributes(span.attributes, 0x4a);
     }
@@ -289,9 +297,24 @@ export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableS
     }
   }
 
-  /** Repeated KeyValue under the one-byte tag `tag`: `keys[i]` with `values[i]`. */
-  private attributeList(keys: readonly string[], values: readonly unknown[], tag: number): void {
-    for (let i = 0; i < keys.length; i++) this.attribute(keys[i]!, values[i], tag);
+  /** Repeated KeyValue under the one-byte tag `tag`: `keys[i]` with `values[i]`, from `from`. */
+  private attributeList(
+    keys: readonly string[],
+    values: readonly unknown[],
+    tag: number,
+    from: number,
+  ): void {
+    for (let i = from; i < keys.length; i++) this.attribute(keys[i]!, values[i], tag);
+  }
+
+  /** The span attributes (field 9) of prepared attributes, encoded once per object. */
+  private baseBytes(base: PreparedAttributes): Uint8Array {
+    let bytes = this.bases.get(base);
+    if (bytes === undefined) {
+      bytes = this.detached(() => this.attributeList(base.keys, base.values, 0x4a, 0));
+      this.bases.set(base, bytes);
+    }
+    return bytes;
   }
 
   /** One KeyValue under `tag`, from the cache of whole pairs when the key has one. */
