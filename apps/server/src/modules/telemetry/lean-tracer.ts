@@ -68,7 +68,6 @@ const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const NO_SPAN_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 const NO_EVENTS: TimedEvent[] = Object.freeze([]) as unknown as TimedEvent[];
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
-const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
 const NO_DURATION: HrTime = Object.freeze([-1, -1]) as unknown as HrTime;
 
 /** `recordEndMetrics` of a span whose tracer's span metrics go to a no-op meter. */
@@ -152,12 +151,12 @@ function timeOriginHrTime(): HrTime {
 }
 
 /**
- * `addHrTimes(time, millisToHrTime(millis))`, the same arithmetic step for step, without the
+ * `addHrTimes([timeSeconds, timeNanos], millisToHrTime(millis))`, the same arithmetic step for step, without the
  * intermediate array.
  */
-function addMillis(time: HrTime, millis: number): HrTime {
-  let seconds = time[0] + Math.trunc(millis / 1000);
-  let nanos = time[1] + Math.round((millis % 1000) * 1e6);
+function addMillis(timeSeconds: number, timeNanos: number, millis: number): HrTime {
+  let seconds = timeSeconds + Math.trunc(millis / 1000);
+  let nanos = timeNanos + Math.round((millis % 1000) * 1e6);
   if (nanos >= 1e9) {
     nanos -= 1e9;
     seconds += 1;
@@ -182,12 +181,18 @@ export class LeanSpan implements Span, ReadableSpan {
   // Shared empty lists until the first link or event: most spans have none.
   links: Link[] = NO_SPAN_LINKS;
   events: TimedEvent[] = NO_EVENTS;
-  readonly startTime: HrTime;
   readonly resource: Resource;
   readonly instrumentationScope: InstrumentationScope;
   name: string;
   status: SpanStatus = UNSET_STATUS;
-  endTime: HrTime = NOT_ENDED;
+  // Times as numbers (small integers, kept in the object) rather than `HrTime` arrays: a span
+  // waits for its export batch and outlives collections, and every object it holds is copied
+  // with it. `startTime` and `endTime` make the arrays when read.
+  private startSeconds: number;
+  private startNanos: number;
+  private endSeconds = 0;
+  private endNanos = 0;
+  private hasEndTime = false;
   /**
    * Made by a tracer whose ids are always valid (the SDK's random generator), under a valid
    * parent or none: a child of this span need not check its parent's ids.
@@ -231,7 +236,9 @@ export class LeanSpan implements Span, ReadableSpan {
     this.parentSpanContext = init.parentSpanContext;
     this.kind = init.kind;
     for (const link of init.links) this.addLink(link);
-    this.startTime = this.getTime(init.startTime ?? now);
+    const start = this.getTime(init.startTime ?? now);
+    this.startSeconds = start[0];
+    this.startNanos = start[1];
     this.resource = settings.resource;
     this.instrumentationScope = settings.scope;
     this.recordEndMetrics = init.recordEndMetrics;
@@ -425,17 +432,20 @@ export class LeanSpan implements Span, ReadableSpan {
       );
       return;
     }
-    this.endTime = this.getTime(endTime);
+    const end = this.getTime(endTime);
+    this.endSeconds = end[0];
+    this.endNanos = end[1];
+    this.hasEndTime = true;
     // `hrTimeDuration(startTime, endTime)[0] < 0`, without making the array (`duration` does).
-    const start = this.startTime;
-    const end = this.endTime;
-    if (end[0] - start[0] - (end[1] - start[1] < 0 ? 1 : 0) < 0) {
+    const seconds = end[0] - this.startSeconds - (end[1] - this.startNanos < 0 ? 1 : 0);
+    if (seconds < 0) {
       diag.warn(
         'Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.',
         this.startTime,
-        this.endTime,
+        end,
       );
-      this.endTime = this.startTime.slice() as HrTime;
+      this.endSeconds = this.startSeconds;
+      this.endNanos = this.startNanos;
     }
     if (this.droppedEvents > 0) {
       diag.warn(`Dropped ${this.droppedEvents} events because eventCountLimit reached`);
@@ -484,7 +494,34 @@ export class LeanSpan implements Span, ReadableSpan {
 
   /** `SpanImpl.duration`: [-1, -1] until `end` sets the end time, then end minus start. */
   get duration(): HrTime {
-    return this.endTime === NOT_ENDED ? NO_DURATION : hrTimeDuration(this.startTime, this.endTime);
+    return this.hasEndTime ? hrTimeDuration(this.startTime, this.endTime) : NO_DURATION;
+  }
+
+  /** `SpanImpl.startTime` (a new array at every read). */
+  get startTime(): HrTime {
+    return [this.startSeconds, this.startNanos];
+  }
+
+  /** `SpanImpl.endTime`: [0, 0] until `end`. */
+  get endTime(): HrTime {
+    return [this.endSeconds, this.endNanos];
+  }
+
+  /** The start time's seconds and nanoseconds, for the encoder: no array. */
+  get startTimeSeconds(): number {
+    return this.startSeconds;
+  }
+
+  get startTimeNanos(): number {
+    return this.startNanos;
+  }
+
+  get endTimeSeconds(): number {
+    return this.endSeconds;
+  }
+
+  get endTimeNanos(): number {
+    return this.endNanos;
   }
 
   get ended(): boolean {
@@ -601,7 +638,8 @@ export class LeanSpan implements Span, ReadableSpan {
   private getTime(input: TimeInput | undefined): HrTime {
     if (typeof input === 'number' && input <= otperformance.now()) {
       // `hrTime(input + offset)`: the time origin plus that many milliseconds.
-      return addMillis(timeOriginHrTime(), input + this.performanceOffset);
+      const origin = timeOriginHrTime();
+      return addMillis(origin[0], origin[1], input + this.performanceOffset);
     }
     if (typeof input === 'number') return millisToHrTime(input);
     if (input instanceof Date) return millisToHrTime(input.getTime());
@@ -609,7 +647,7 @@ export class LeanSpan implements Span, ReadableSpan {
     // A start time given by the caller says nothing about this clock: take the wall clock.
     if (this.startTimeProvided) return millisToHrTime(Date.now());
     const elapsed = otperformance.now() - this.performanceStartTime;
-    return addMillis(this.startTime, elapsed);
+    return addMillis(this.startSeconds, this.startNanos, elapsed);
   }
 
   /** `SpanImpl._isSpanEnded`, with its warning. */

@@ -157,18 +157,24 @@ export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableS
       this.tag1(0x30); // kind (6, VARINT)
       this.varint(kind);
     }
+    const lean = span instanceof LeanSpan ? span : undefined;
+    // A lean span's times without the arrays `startTime` and `endTime` make, unless it is an
+    // object derived from one, which may have its own.
+    const ownTimes = lean !== undefined && Object.getPrototypeOf(lean) === LeanSpan.prototype;
     this.tag1(0x39); // start_time_unix_nano (7, I64)
-    this.time(span.startTime);
+    if (ownTimes) this.timeOf(lean.startTimeSeconds, lean.startTimeNanos);
+    else this.time(span.startTime);
     this.tag1(0x41); // end_time_unix_nano (8, I64)
-    this.time(span.endTime);
+    if (ownTimes) this.timeOf(lean.endTimeSeconds, lean.endTimeNanos);
+    else this.time(span.endTime);
     // attributes (9, LEN): a lean span's own arrays when they are what `attributes` would list.
-    if (span instanceof LeanSpan && span.attributeArraysExact) {
-      const base = span.attributeBase;
+    if (lean?.attributeArraysExact) {
+      const base = lean.attributeBase;
       if (base === undefined) {
-        this.attributeList(span.attributeKeys, span.attributeValues, 0x4a, 0);
+        this.attributeList(lean.attributeKeys, lean.attributeValues, 0x4a, 0);
       } else {
         this.bytes(this.baseBytes(base));
-        this.attributeList(span.attributeKeys, span.attributeValues, 0x4a, base.keys.length);
+        this.attributeList(lean.attributeKeys, lean.attributeValues, 0x4a, base.keys.length);
       }
     } else {
       this.attributes(span.attributes, 0x4a);
@@ -528,8 +534,10 @@ export class OtlpTraceProtoSerializer<Response> implements ISerializer<ReadableS
 
   /** HrTime as fixed64 nanoseconds, exactly (no double rounding past 2^53). */
   private time(time: HrTime): void {
-    const seconds = time[0];
-    const nanos = time[1];
+    this.timeOf(time[0], time[1]);
+  }
+
+  private timeOf(seconds: number, nanos: number): void {
     const lower = (seconds & 0xffff) * 1e9;
     const upper = ((seconds / 0x10000) >>> 0) * 1e9;
     const low = (lower >>> 0) + (((upper & 0xffff) * 0x10000) >>> 0) + nanos;
