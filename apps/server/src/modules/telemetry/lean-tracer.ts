@@ -132,7 +132,8 @@ interface LeanSpanInit {
  * that copying it into a new span stores, when that copy drops, truncates, copies and warns
  * about nothing. A span made with it starts from copies of these arrays instead of checking
  * every key again, and the OTLP encoder encodes them once ({@link LeanSpan.attributeBase}).
- * Stilts' attempt spans start with one such object per deployment.
+ * Stilts' attempt spans start with one such object per deployment, its request spans with one
+ * per route.
  */
 export class PreparedAttributes {
   constructor(
@@ -151,8 +152,8 @@ function timeOriginHrTime(): HrTime {
 }
 
 /**
- * `addHrTimes([timeSeconds, timeNanos], millisToHrTime(millis))`, the same arithmetic step for step, without the
- * intermediate array.
+ * `addHrTimes([timeSeconds, timeNanos], millisToHrTime(millis))`, the same arithmetic step for
+ * step, without the intermediate arrays.
  */
 function addMillis(timeSeconds: number, timeNanos: number, millis: number): HrTime {
   let seconds = timeSeconds + Math.trunc(millis / 1000);
@@ -734,17 +735,11 @@ const PARENT_BASED_DEFAULT =
 
 /** Whether `sampler` is the SDK's always-on sampler (as {@link readsNoAttributes} knows it). */
 function isAlwaysOn(sampler: unknown): boolean {
-  return (
-    readsNoAttributes(sampler) &&
-    (sampler as { constructor?: { name?: unknown } }).constructor?.name === 'AlwaysOnSampler'
-  );
+  return readsNoAttributes(sampler) && className(sampler) === 'AlwaysOnSampler';
 }
 
 function isAlwaysOff(sampler: unknown): boolean {
-  return (
-    readsNoAttributes(sampler) &&
-    (sampler as { constructor?: { name?: unknown } }).constructor?.name === 'AlwaysOffSampler'
-  );
+  return readsNoAttributes(sampler) && className(sampler) === 'AlwaysOffSampler';
 }
 
 /** The decision {@link LeanTracer} can take for `sampler` itself, if any ({@link FastSampling}). */
@@ -753,7 +748,7 @@ function fastSamplingOf(sampler: Sampler): FastSampling | undefined {
   const s = sampler as Sampler & Record<string, unknown>;
   if (
     readsNoAttributes(sampler) &&
-    s.constructor.name === 'ParentBasedSampler' &&
+    className(sampler) === 'ParentBasedSampler' &&
     s.toString() === PARENT_BASED_DEFAULT &&
     isAlwaysOn(s._root) &&
     isAlwaysOn(s._remoteParentSampled) &&
@@ -771,11 +766,10 @@ function fastSamplingOf(sampler: Sampler): FastSampling | undefined {
  * lowercase hex digits, never all zero.
  */
 function isSdkRandomIdGenerator(ids: IdGenerator): boolean {
-  const g = ids as IdGenerator & { constructor?: { name?: unknown } };
   return (
-    g.constructor?.name === 'RandomIdGenerator' &&
-    g.generateTraceId.name === 'generateId' &&
-    g.generateSpanId.name === 'generateId'
+    className(ids) === 'RandomIdGenerator' &&
+    ids.generateTraceId.name === 'generateId' &&
+    ids.generateSpanId.name === 'generateId'
   );
 }
 
@@ -785,13 +779,9 @@ function isSdkRandomIdGenerator(ids: IdGenerator): boolean {
  * attribute objects and a closure per span, for counters that discard them — can be skipped.
  */
 function isNoopTracerMetrics(metrics: TracerMetrics): boolean {
-  const m = metrics as TracerMetrics & {
-    constructor?: { name?: unknown };
-    startedSpans?: unknown;
-    liveSpans?: unknown;
-  };
+  const m = metrics as TracerMetrics & { startedSpans?: unknown; liveSpans?: unknown };
   return (
-    m.constructor?.name === 'TracerMetrics' &&
+    className(m) === 'TracerMetrics' &&
     className(m.startedSpans) === 'NoopCounterMetric' &&
     className(m.liveSpans) === 'NoopUpDownCounterMetric'
   );
