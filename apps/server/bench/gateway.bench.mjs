@@ -136,7 +136,10 @@ Options:
                         figure that decides the budgets and tracing targets
   --no-instructions     skip the instruction counts
   --instruction-requests <n>  requests per counted window (default 1000; --quick 300)
-  --instruction-windows <n>   counted windows per variant (default 5; --quick 1)
+  --instruction-windows <n>   counted windows per process (default 3; --quick 1)
+  --instruction-processes <n> fresh processes per variant, interleaved (default 3; --quick 1):
+                        one traced process differs from the next by more than the target's
+                        margin, so a variant's figure is the median of its processes
   --cpu-prof            one more Stilts round under node --cpu-prof: top self-time frames, and
                         a .cpuprofile and a .folded file in artifacts/bench-profiles/
   --doc / --no-doc      write docs/performance.md (default: yes, except with --quick)
@@ -164,6 +167,7 @@ function parseOptions(argv) {
       'no-instructions': { type: 'boolean' },
       'instruction-requests': { type: 'string' },
       'instruction-windows': { type: 'string' },
+      'instruction-processes': { type: 'string' },
       doc: { type: 'boolean' },
       'no-doc': { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -193,7 +197,8 @@ function parseOptions(argv) {
     cpuProf: values['cpu-prof'],
     instructions: values['no-instructions'] ? false : (values.instructions ?? !quick),
     instructionRequests: int('instruction-requests', quick ? 300 : 1_000, 50),
-    instructionWindows: int('instruction-windows', quick ? 1 : 5, 1),
+    instructionWindows: int('instruction-windows', quick ? 1 : 3, 1),
+    instructionProcesses: int('instruction-processes', quick ? 1 : 3, 1),
     writeDoc: values['no-doc'] ? false : (values.doc ?? !quick),
   };
 }
@@ -726,78 +731,116 @@ const INSTRUCTION_CONNECTIONS = 10;
 const INSTRUCTION_WARMUP_REQUESTS = 10_000;
 
 /**
- * Each Stilts variant, one after another, under callgrind: start, warm up, then
+ * Each Stilts variant under callgrind, `instructionProcesses` fresh processes of each, one at a
+ * time and interleaved (stilts, no budgets, tracing, stilts, ...): start, warm up, then
  * `instructionWindows` counted windows of `instructionRequests` non-streamed requests (0 ms
- * upstream). Resolves with `{ [variant]: { perRequest: [...], median } }`.
+ * upstream). A process's figure is its median window; a variant's, the median of its
+ * processes. Resolves with `{ [variant]: { processes: [{ perRequest, median, raw,
+ * idlePerSecond }], median } }`.
  */
 async function runInstructionCounts({ db, options, cleanup, tmp, config, sink }) {
-  const counts = {};
-  for (const [variant, { budgets, tracing }] of Object.entries(VARIANTS)) {
-    const dir = await mkdtemp(path.join(tmp, `callgrind-${variant}-`));
-    const launch = callgrindLaunch(dir, { host: '127.0.0.1' });
-    const stilts = await startStilts({
-      ...{ db, tmp, cleanup, config, budgets },
-      name: `${variant}-callgrind`,
-      tracing: tracing ? sink : undefined,
-      env: launch.env,
-      nodeArgs: launch.nodeArgs,
-      wrapper: launch.wrapper,
-    });
-    try {
-      const load = (amount) =>
-        runLoad({
-          ...loadFor('stilts', CONDITIONS[0], { stilts }, INSTRUCTION_CONNECTIONS),
-          amount,
-          durationSec: 3_600,
-        });
-      await load(INSTRUCTION_WARMUP_REQUESTS);
-      const { perRequest, raw, idlePerSecond } = await launch.measure(stilts.pid, load, {
-        requests: options.instructionRequests,
-        windows: options.instructionWindows,
+  const counts = Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, { processes: [] }]));
+  for (let p = 0; p < options.instructionProcesses; p++) {
+    for (const [variant, { budgets, tracing }] of Object.entries(VARIANTS)) {
+      const dir = await mkdtemp(path.join(tmp, `callgrind-${variant}-`));
+      const launch = callgrindLaunch(dir, { host: '127.0.0.1' });
+      const stilts = await startStilts({
+        ...{ db, tmp, cleanup, config, budgets },
+        name: `${variant}-callgrind-${p + 1}`,
+        tracing: tracing ? sink : undefined,
+        env: launch.env,
+        nodeArgs: launch.nodeArgs,
+        wrapper: launch.wrapper,
       });
-      counts[variant] = { perRequest, median: median(perRequest), raw, idlePerSecond };
-      log(
-        `    ${SUBJECT_LABEL[variant].padEnd(20)} ${perRequest.map((x) => num(x)).join(', ')} instructions per request net of idle (gross ${raw.map((x) => num(x)).join(', ')}; idle ${num(idlePerSecond / 1e6, 1)} M/s)`,
-      );
-    } finally {
-      await stilts.close();
+      try {
+        const load = (amount) =>
+          runLoad({
+            ...loadFor('stilts', CONDITIONS[0], { stilts }, INSTRUCTION_CONNECTIONS),
+            amount,
+            durationSec: 3_600,
+          });
+        await load(INSTRUCTION_WARMUP_REQUESTS);
+        const { perRequest, raw, idlePerSecond } = await launch.measure(stilts.pid, load, {
+          requests: options.instructionRequests,
+          windows: options.instructionWindows,
+        });
+        const processMedian = median(perRequest);
+        counts[variant].processes.push({ perRequest, median: processMedian, raw, idlePerSecond });
+        log(
+          `    ${SUBJECT_LABEL[variant].padEnd(20)} process ${p + 1}: ${num(processMedian)} (windows ${perRequest.map((x) => num(x)).join(', ')}; gross ${raw.map((x) => num(x)).join(', ')}; idle ${num(idlePerSecond / 1e6, 1)} M/s)`,
+        );
+      } finally {
+        await stilts.close();
+      }
     }
   }
+  for (const c of Object.values(counts)) c.median = median(c.processes.map((x) => x.median));
   return counts;
 }
 
-/** Growth of budgets and tracing in instructions, and the spread of windows of one variant. */
+/**
+ * Growth of budgets and tracing in instructions (medians of processes), each process pair's
+ * growth (process p of one variant against process p of the other), and the spreads: of the
+ * windows of one process, and of the processes of one variant.
+ */
 function instructionSummary(counts) {
   if (!counts) return undefined;
-  const spreads = Object.values(counts).map(
-    (c) => (Math.max(...c.perRequest) - Math.min(...c.perRequest)) / c.median,
+  const range = (xs, mid) => (Math.max(...xs) - Math.min(...xs)) / mid;
+  const windowSpreads = Object.values(counts).flatMap((c) =>
+    c.processes.map((x) => range(x.perRequest, x.median)),
   );
+  const processSpreads = Object.fromEntries(
+    Object.entries(counts).map(([v, c]) => [
+      v,
+      range(
+        c.processes.map((x) => x.median),
+        c.median,
+      ),
+    ]),
+  );
+  const pairs = (a, b) =>
+    counts[a].processes.map((x, i) => relativeChange(x.median, counts[b].processes[i].median));
   return {
     counts,
+    processes: counts.stilts.processes.length,
     budgets: relativeChange(counts.stilts.median, counts['stilts-no-budgets'].median),
     tracing: relativeChange(counts['stilts-tracing'].median, counts.stilts.median),
-    spread: Math.max(...spreads),
+    budgetsPairs: pairs('stilts', 'stilts-no-budgets'),
+    tracingPairs: pairs('stilts-tracing', 'stilts'),
+    spread: Math.max(...windowSpreads),
+    processSpreads,
   };
 }
 
 function instructionTable(instructions) {
   const base = instructions.counts.stilts.median;
+  const several = instructions.processes > 1;
   return {
     columns: [
       { header: 'variant', align: 'left' },
       { header: 'instructions / request', align: 'right' },
       { header: 'vs Stilts', align: 'right' },
+      ...(several
+        ? [
+            { header: 'processes (median window each)', align: 'left' },
+            { header: 'processes differ by', align: 'right' },
+          ]
+        : []),
       { header: 'windows', align: 'left' },
-      { header: 'gross (idle not taken off)', align: 'left' },
       { header: 'idle', align: 'right' },
     ],
     rows: Object.entries(instructions.counts).map(([variant, c]) => [
       SUBJECT_LABEL[variant],
       num(c.median),
       variant === 'stilts' ? '-' : percent(relativeChange(c.median, base)),
-      c.perRequest.map((x) => num(x)).join(', '),
-      c.raw.map((x) => num(x)).join(', '),
-      `${num(c.idlePerSecond / 1e6, 1)} M/s`,
+      ...(several
+        ? [
+            c.processes.map((x) => num(x.median)).join(', '),
+            share(instructions.processSpreads[variant]),
+          ]
+        : []),
+      c.processes.map((x) => x.perRequest.map((w) => num(w)).join(', ')).join('; '),
+      c.processes.map((x) => `${num(x.idlePerSecond / 1e6, 1)}`).join(', ') + ' M/s',
     ]),
   };
 }
@@ -1145,6 +1188,13 @@ function profileTable(profile) {
   };
 }
 
+/** `; medians of n processes each, pairs ...` when there were several processes per variant. */
+function processPairs(instructions, pairs) {
+  return instructions.processes > 1
+    ? `; medians of ${instructions.processes} processes each, process pairs ${pairs.map((x) => percent(x)).join(', ')}`
+    : '';
+}
+
 function targetsOf(summary, rounds, profile) {
   const instructions = summary.instructions;
   const m0 = summary.matrix.d0.stilts;
@@ -1204,7 +1254,7 @@ function targetsOf(summary, rounds, profile) {
         (instructions?.tracing ?? -Infinity) <= TARGETS.tracingCpu,
       detail:
         (instructions
-          ? `${percent(instructions.tracing)} instructions per request under callgrind (${num(instructions.counts['stilts-tracing'].median)} vs ${num(instructions.counts.stilts.median)}); CPU time ${percent(summary.tracingCpu)}`
+          ? `${percent(instructions.tracing)} instructions per request under callgrind (${num(instructions.counts['stilts-tracing'].median)} vs ${num(instructions.counts.stilts.median)}${processPairs(instructions, instructions.tracingPairs)}); CPU time ${percent(summary.tracingCpu)}`
           : percent(summary.tracingCpu)) +
         ` at ${num(summary.rate)} req/s (${num(paced['stilts-tracing'].cpuUsPerRequest)} vs ${num(paced.stilts.cpuUsPerRequest)} µs; rounds ${pairs(summary.tracingPairs)}${noisy(TARGETS.tracingCpu)}); ` +
         `the sink received ${num(paced['stilts-tracing'].export.spans)} spans, ${num(paced['stilts-tracing'].export.spansPerRequest, 2)} per request`,
@@ -1217,7 +1267,7 @@ function targetsOf(summary, rounds, profile) {
         (instructions?.budgets ?? -Infinity) < TARGETS.budgetsCpu,
       detail:
         (instructions
-          ? `${percent(instructions.budgets)} instructions per request under callgrind (${num(instructions.counts.stilts.median)} vs ${num(instructions.counts['stilts-no-budgets'].median)}); CPU time ${percent(summary.budgetsCpu)}`
+          ? `${percent(instructions.budgets)} instructions per request under callgrind (${num(instructions.counts.stilts.median)} vs ${num(instructions.counts['stilts-no-budgets'].median)}${processPairs(instructions, instructions.budgetsPairs)}); CPU time ${percent(summary.budgetsCpu)}`
           : percent(summary.budgetsCpu)) +
         ` at ${num(summary.rate)} req/s (${num(paced.stilts.cpuUsPerRequest)} vs ${num(paced['stilts-no-budgets'].cpuUsPerRequest)} µs; rounds ${pairs(summary.budgetsPairs)}${noisy(TARGETS.budgetsCpu)})` +
         (profile
@@ -1312,9 +1362,12 @@ function markdownReport({ machine, db, options, summary, targets, profile }) {
     out.push(
       '### Instructions per request (callgrind)',
       '',
-      `The differences the budgets and tracing targets ask about are smaller than the noise of CPU time on this machine, so each Stilts variant also ran, one at a time, under valgrind's callgrind, which counts the instructions a thread executes, largely whatever else the machine does. Counted: Stilts' main thread (the JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers, whose timing varies from window to window by more than the differences measured) and kernel time. Each variant: a fresh Stilts (as above, in its own scratch database), ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 more instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} non-streamed requests (0 ms upstream, ${INSTRUCTION_CONNECTIONS} connections, closed loop); the median window is shown. Instrumented, Stilts serves about 50 times fewer requests per second while its timers (metrics, budget lease renewal, partition upkeep, trace export) fire as often as ever, so each window is counted net of the idle rate of an idle window of the same length right after it (the gross figures are in the table). The recorder flushes every 250 records rather than every 250 ms (\`RECORDER_BATCH_SIZE=250\`, what 250 ms holds at 1,000 req/s), so its batches are as large as a production gateway's rather than 50 times smaller. Span export still runs on its clock (\`OTEL_BSP_SCHEDULE_DELAY\`, or 512 spans), so its batches are smaller than at production rates and these counts somewhat overstate it.` +
+      `The differences the budgets and tracing targets ask about are smaller than the noise of CPU time on this machine, so each Stilts variant also ran, one at a time, under valgrind's callgrind, which counts the instructions a thread executes, largely whatever else the machine does. Counted: Stilts' main thread (the JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers, whose timing varies from window to window by more than the differences measured) and kernel time. Each variant: ${options.instructionProcesses === 1 ? 'a fresh Stilts' : `${options.instructionProcesses} fresh Stilts, one at a time and interleaved with the other variants' (a traced process's count differs from the next one's by more than the tracing target's margin, so one process per variant settles nothing)`} (as above, each in its own scratch database), ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 more instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} non-streamed requests (0 ms upstream, ${INSTRUCTION_CONNECTIONS} connections, closed loop). A process's figure is its median window${options.instructionProcesses === 1 ? '' : "; a variant's, the median of its processes"}. Instrumented, Stilts serves about 50 times fewer requests per second while its timers (metrics, budget lease renewal, partition upkeep, trace export) fire as often as ever, so each window is counted net of the idle rate of an idle window of the same length right after it (the idle rates are in the table). The recorder flushes every 250 records rather than every 250 ms (\`RECORDER_BATCH_SIZE=250\`, what 250 ms holds at 1,000 req/s), so its batches are as large as a production gateway's rather than 50 times smaller. Span export keeps its own rule (a batch every 512 spans, or after \`OTEL_BSP_SCHEDULE_DELAY\`, 5 s): where the slowed process gathers 512 spans within 5 s its batches are production-sized, otherwise smaller, and these counts then somewhat overstate tracing.` +
         (options.instructionWindows > 1
-          ? ` Windows of one variant differ by up to ${share(summary.instructions.spread)}.`
+          ? ` Windows of one process differ by up to ${share(summary.instructions.spread)}.`
+          : '') +
+        (summary.instructions.processes > 1
+          ? ` Process pairs (process n of a variant against process n of Stilts): budgets ${summary.instructions.budgetsPairs.map((x) => percent(x)).join(', ')}; tracing ${summary.instructions.tracingPairs.map((x) => percent(x)).join(', ')}.`
           : ''),
       '',
       markdownTable(it.columns, it.rows),
@@ -1554,7 +1607,7 @@ async function main() {
       const valgrind = await valgrindVersion();
       if (valgrind) {
         log(
-          `  instructions per request under callgrind (${valgrind}; ${options.instructionWindows} x ${num(options.instructionRequests)} requests per variant)`,
+          `  instructions per request under callgrind (${valgrind}; ${options.instructionProcesses} process(es) per variant, ${options.instructionWindows} x ${num(options.instructionRequests)} requests each)`,
         );
         counts = await runInstructionCounts({ db, options, cleanup, tmp, config, sink });
       } else {
