@@ -76,6 +76,8 @@ Options (environment variable in brackets):
                       under valgrind's callgrind (default: on, except with --quick; needs
                       valgrind): the figure that decides the recording target
   --no-instructions   skip the instruction counts
+  --instruction-processes <n>  fresh gateways per variant under callgrind, interleaved on/off
+                      (default 3; --quick 1); each counts 3 windows of 1,000 requests
   --cpu-prof          profile every gateway process (artifacts/bench-profiles/) and report the
                       share of its main-thread CPU spent in the recorder and pg; the profiler
                       itself costs CPU, so compare CPU figures only between profiled runs
@@ -101,6 +103,7 @@ function parseOptions(argv, env) {
       'cpu-prof': { type: 'boolean', default: false },
       instructions: { type: 'boolean' },
       'no-instructions': { type: 'boolean' },
+      'instruction-processes': { type: 'string' },
       attribution: { type: 'boolean' },
       'no-attribution': { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -138,7 +141,13 @@ function parseOptions(argv, env) {
     attribution: values['no-attribution'] ? false : (values.attribution ?? !quick),
     instructions: values['no-instructions'] ? false : (values.instructions ?? !quick),
     instructionRequests: quick ? 300 : 1_000,
-    instructionWindows: quick ? 1 : 5,
+    instructionWindows: quick ? 1 : 3,
+    instructionProcesses: int(
+      'instruction-processes',
+      values['instruction-processes'],
+      quick ? 1 : 3,
+      1,
+    ),
   };
 }
 
@@ -638,7 +647,7 @@ async function runGatewayBench(db, options, cleanup, tmp) {
       const valgrind = await valgrindVersion();
       if (valgrind) {
         log(
-          `Instructions per request under callgrind (${valgrind}; ${options.instructionWindows} x ${num(options.instructionRequests)} requests per variant)`,
+          `Instructions per request under callgrind (${valgrind}; ${options.instructionProcesses} process(es) per variant, ${options.instructionWindows} x ${num(options.instructionRequests)} requests each)`,
         );
         instructions = await runInstructionCounts({ db, options, cleanup, tmp, config });
       } else {
@@ -656,72 +665,98 @@ const INSTRUCTION_WARMUP_REQUESTS = 10_000;
 const INSTRUCTION_CONNECTIONS = 10;
 
 /**
- * The gateway with recording on, then off, under callgrind (support/instructions.mjs):
+ * The gateway with recording on and off under callgrind (support/instructions.mjs),
+ * `instructionProcesses` fresh processes per variant, interleaved (on, off, on, off ...):
  * instructions per request, net of the idle rate, in `instructionWindows` windows of
- * `instructionRequests` requests. Resolves with `{ on, off }`, each `{ perRequest, median, raw,
- * idlePerSecond }`.
+ * `instructionRequests` requests. A process's figure is its median window; a variant's, the
+ * median of its processes. Resolves with `{ on, off, overhead, pairs, spread, processSpread }`,
+ * `on` and `off` each `{ processes: [{ perRequest, median, raw, idlePerSecond }], median }`.
  */
 async function runInstructionCounts({ db, options, cleanup, tmp, config }) {
-  const counts = {};
-  for (const recording of ['on', 'off']) {
-    const schema = benchSchemaName();
-    const dropIt = cleanup.add(`drop schema ${schema}`, () => dropSchema(db.url, schema));
-    const dir = await mkdtemp(path.join(tmp, `callgrind-${recording}-`));
-    const launch = callgrindLaunch(dir, { host: '127.0.0.1' });
-    const stilts = await startStiltsProcess({
-      env: {
-        LOG_LEVEL: 'warn',
-        STILTS_CONFIG: config.path,
-        STILTS_SIMULATOR: 'off',
-        STILTS_HOME: path.join(dir, 'home'),
-        DATABASE_URL: db.url,
-        DATABASE_SCHEMA: schema,
-        CALL_RECORDING: recording,
-        ...config.env,
-        ...launch.env,
-      },
-      nodeArgs: launch.nodeArgs,
-      wrapper: launch.wrapper,
-      timeoutMs: 300_000,
-      awaitCredentials: true,
-    });
-    const stopIt = cleanup.add(`stop gateway ${stilts.pid}`, () => stilts.stop(30_000));
-    try {
-      const load = (amount) =>
-        runLoad({
-          url: stilts.url,
-          path: '/v1/chat/completions',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${stilts.credentials.apiKey}`,
-          },
-          body: chatBody(config.route),
-          connections: INSTRUCTION_CONNECTIONS,
-          amount,
-          durationSec: 3_600,
-        });
-      await load(INSTRUCTION_WARMUP_REQUESTS);
-      const measured = await launch.measure(stilts.pid, load, {
-        requests: options.instructionRequests,
-        windows: options.instructionWindows,
-      });
-      counts[recording] = { ...measured, median: median(measured.perRequest) };
-      log(
-        `  recording ${recording.padEnd(3)} under callgrind: ${measured.perRequest.map((x) => num(x)).join(', ')} instructions per request net of idle (gross ${measured.raw.map((x) => num(x)).join(', ')}; idle ${num(measured.idlePerSecond / 1e6, 1)} M/s)`,
+  const counts = { on: { processes: [] }, off: { processes: [] } };
+  for (let p = 0; p < options.instructionProcesses; p++) {
+    for (const recording of ['on', 'off']) {
+      counts[recording].processes.push(
+        await countInstructions({ db, options, cleanup, tmp, config, recording, p }),
       );
-    } finally {
-      await cleanup.now(stopIt, () => stilts.stop(30_000));
-      await cleanup.now(dropIt, () => dropSchema(db.url, schema));
     }
   }
-  const spreads = Object.values(counts).map(
-    (c) => (Math.max(...c.perRequest) - Math.min(...c.perRequest)) / c.median,
-  );
+  for (const c of Object.values(counts)) c.median = median(c.processes.map((x) => x.median));
+  const range = (xs, mid) => (Math.max(...xs) - Math.min(...xs)) / mid;
   return {
     ...counts,
     overhead: relativeChange(counts.on.median, counts.off.median),
-    spread: Math.max(...spreads),
+    pairs: counts.on.processes.map((x, i) =>
+      relativeChange(x.median, counts.off.processes[i].median),
+    ),
+    spread: Math.max(
+      ...Object.values(counts).flatMap((c) =>
+        c.processes.map((x) => range(x.perRequest, x.median)),
+      ),
+    ),
+    processSpread: Math.max(
+      ...Object.values(counts).map((c) =>
+        range(
+          c.processes.map((x) => x.median),
+          c.median,
+        ),
+      ),
+    ),
   };
+}
+
+/** One fresh gateway (recording `on` or `off`) under callgrind: its windows and their median. */
+async function countInstructions({ db, options, cleanup, tmp, config, recording, p }) {
+  const schema = benchSchemaName();
+  const dropIt = cleanup.add(`drop schema ${schema}`, () => dropSchema(db.url, schema));
+  const dir = await mkdtemp(path.join(tmp, `callgrind-${recording}-`));
+  const launch = callgrindLaunch(dir, { host: '127.0.0.1' });
+  const stilts = await startStiltsProcess({
+    env: {
+      LOG_LEVEL: 'warn',
+      STILTS_CONFIG: config.path,
+      STILTS_SIMULATOR: 'off',
+      STILTS_HOME: path.join(dir, 'home'),
+      DATABASE_URL: db.url,
+      DATABASE_SCHEMA: schema,
+      CALL_RECORDING: recording,
+      ...config.env,
+      ...launch.env,
+    },
+    nodeArgs: launch.nodeArgs,
+    wrapper: launch.wrapper,
+    timeoutMs: 300_000,
+    awaitCredentials: true,
+  });
+  const stopIt = cleanup.add(`stop gateway ${stilts.pid}`, () => stilts.stop(30_000));
+  try {
+    const load = (amount) =>
+      runLoad({
+        url: stilts.url,
+        path: '/v1/chat/completions',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${stilts.credentials.apiKey}`,
+        },
+        body: chatBody(config.route),
+        connections: INSTRUCTION_CONNECTIONS,
+        amount,
+        durationSec: 3_600,
+      });
+    await load(INSTRUCTION_WARMUP_REQUESTS);
+    const measured = await launch.measure(stilts.pid, load, {
+      requests: options.instructionRequests,
+      windows: options.instructionWindows,
+    });
+    const result = { ...measured, median: median(measured.perRequest) };
+    log(
+      `  recording ${recording.padEnd(3)} process ${p + 1} under callgrind: ${num(result.median)} (windows ${measured.perRequest.map((x) => num(x)).join(', ')}; gross ${measured.raw.map((x) => num(x)).join(', ')}; idle ${num(measured.idlePerSecond / 1e6, 1)} M/s)`,
+    );
+    return result;
+  } finally {
+    await cleanup.now(stopIt, () => stilts.stop(30_000));
+    await cleanup.now(dropIt, () => dropSchema(db.url, schema));
+  }
 }
 
 function summarise(rounds, attribution) {
@@ -891,7 +926,7 @@ function targetsOf(writer, gateway) {
       ok: within && (counted?.overhead ?? -Infinity) < TARGET_CPU_OVERHEAD,
       detail:
         (counted
-          ? `${percent(counted.overhead)} instructions per request under callgrind (${num(counted.on.median)} vs ${num(counted.off.median)}; windows of one variant differ by up to ${percent(counted.spread).replace('+', '')}); CPU time `
+          ? `${percent(counted.overhead)} instructions per request under callgrind (${num(counted.on.median)} vs ${num(counted.off.median)}${counted.pairs.length > 1 ? `; medians of ${counted.pairs.length} processes each, pairs ${counted.pairs.map((x) => percent(x)).join(', ')}` : ''}; windows of one process differ by up to ${percent(counted.spread).replace('+', '')}); CPU time `
           : '') +
         `${percent(s.cpuOverhead)} ${where} (median ${num(s.on[s.basis].cpuUsPerRequest)} vs ${num(s.off[s.basis].cpuUsPerRequest)} µs; pairs ${s.pairOverheads.map((x) => percent(x)).join(', ')}; main thread ${percent(s.mainThreadOverhead)}, ${num(s.on[s.basis].mainThreadUsPerRequest)} vs ${num(s.off[s.basis].mainThreadUsPerRequest)} µs, the rest V8's GC helper threads and other threads)` +
         (s.noise >= TARGET_CPU_OVERHEAD
@@ -955,26 +990,30 @@ function markdownReport({ machine, db, options, writer, gateway, targets }) {
     const counted = gateway.instructions;
     if (counted) {
       out.push(
-        `Instructions per request under valgrind's callgrind, which counts what a thread executes, largely whatever else the machine does (CPU time here varies more between rounds than the 5 % target): the same gateway, recording on and then off, ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} requests (${INSTRUCTION_CONNECTIONS} connections); median window. Counted: the main thread (JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers) and kernel time. Instrumented, the gateway runs about 50 times slower while its timers fire by the clock, so each window is counted net of the idle rate measured right after it; a recorder flushing every 250 ms would then write batches about 50 times smaller than at production rates, so the counted gateway flushes by count instead, every 250 records (\`RECORDER_BATCH_SIZE=250\`, what 250 ms holds at 1,000 req/s; at this benchmark's rates production batches are larger still): 4 flushes in every window of 1,000 requests.`,
+        `Instructions per request under valgrind's callgrind, which counts what a thread executes, largely whatever else the machine does (CPU time here varies more between rounds than the 5 % target): ${options.instructionProcesses === 1 ? 'one fresh gateway per variant' : `${options.instructionProcesses} fresh gateways per variant, interleaved (on, off, on, off ...), since fresh processes of one build differ by several percent`}, recording on and off, each ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} requests (${INSTRUCTION_CONNECTIONS} connections). A process's figure is its median window${options.instructionProcesses === 1 ? '' : "; a variant's, the median of its processes"}. Counted: the main thread (JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers) and kernel time. Instrumented, the gateway runs about 50 times slower while its timers fire by the clock, so each window is counted net of the idle rate measured right after it; a recorder flushing every 250 ms would then write batches about 50 times smaller than at production rates, so the counted gateway flushes by count instead, every 250 records (\`RECORDER_BATCH_SIZE=250\`, what 250 ms holds at 1,000 req/s; at this benchmark's rates production batches are larger still): 4 flushes in every window of 1,000 requests.`,
         '',
         markdownTable(
           [
             { header: 'recording', align: 'left' },
             { header: 'instructions / request', align: 'right' },
+            { header: 'processes (median window each)', align: 'left' },
             { header: 'windows', align: 'left' },
-            { header: 'gross (idle not taken off)', align: 'left' },
             { header: 'idle', align: 'right' },
           ],
           ['on', 'off'].map((v) => [
             v,
             num(counted[v].median),
-            counted[v].perRequest.map((x) => num(x)).join(', '),
-            counted[v].raw.map((x) => num(x)).join(', '),
-            `${num(counted[v].idlePerSecond / 1e6, 1)} M/s`,
+            counted[v].processes.map((x) => num(x.median)).join(', '),
+            counted[v].processes.map((x) => x.perRequest.map((w) => num(w)).join(', ')).join('; '),
+            `${counted[v].processes.map((x) => num(x.idlePerSecond / 1e6, 1)).join(', ')} M/s`,
           ]),
         ),
         '',
-        `Recording adds ${percent(counted.overhead)} instructions per request; windows of one variant differ by up to ${percent(counted.spread).replace('+', '')}.`,
+        `Recording adds ${percent(counted.overhead)} instructions per request` +
+          (counted.pairs.length > 1
+            ? ` (process pairs ${counted.pairs.map((x) => percent(x)).join(', ')}; processes of one variant differ by up to ${percent(counted.processSpread).replace('+', '')})`
+            : '') +
+          `; windows of one process differ by up to ${percent(counted.spread).replace('+', '')}.`,
         '',
       );
     }
