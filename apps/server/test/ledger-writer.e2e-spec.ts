@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CallJournal } from '../src/modules/calls/call-journal.js';
+import { CallRecorderService } from '../src/modules/calls/call-recorder.service.js';
 import type { AttemptOutcome, AttemptRecord } from '../src/modules/calls/call-record.js';
 import {
   coarsen,
@@ -7,7 +12,10 @@ import {
   rollUp,
   type RollupRow,
 } from '../src/modules/calls/call-rollup.js';
-import { PostgresLedgerWriter } from '../src/modules/calls/postgres-ledger.writer.js';
+import {
+  LedgerDataError,
+  PostgresLedgerWriter,
+} from '../src/modules/calls/postgres-ledger.writer.js';
 import { attemptRecord } from './support/attempt-record.factory.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -247,5 +255,35 @@ describe('PostgresLedgerWriter', () => {
       streamed: true,
       plan: JSON.parse(JSON.stringify(plan)) as unknown,
     });
+  });
+  it('sets aside a record it cannot store (a non-finite number) and writes the rest of its batch', async () => {
+    const writer = new PostgresLedgerWriter(db.database.pool);
+    const bad = attemptRecord({ startedAt: T0, latencyMs: Number.NaN });
+    await expect(writer.write([bad])).rejects.toBeInstanceOf(LedgerDataError);
+    const dir = await mkdtemp(path.join(tmpdir(), 'stilts-ledger-refused-'));
+    try {
+      const recorder = new CallRecorderService(writer, new CallJournal(dir, 'test'), {
+        flushIntervalMs: 10,
+        batchSize: 50,
+        maxBuffered: 200,
+        retryBaseMs: 5,
+        retryCapMs: 20,
+      });
+      recorder.start();
+      const good = Array.from({ length: 9 }, () => attemptRecord({ startedAt: T0 }));
+      for (const record of [...good.slice(0, 4), bad, ...good.slice(4)]) recorder.record(record);
+      await recorder.drain();
+      expect(recorder.stats.rejected).toBe(1);
+      expect(recorder.stats.written).toBe(9);
+      const [row] = await db.dataSource.query<{ n: number }[]>(
+        'SELECT count(*)::integer AS n FROM call_records WHERE request_id = ANY($1)',
+        [[...good, bad].map((r) => r.requestId)],
+      );
+      expect(row?.n).toBe(9);
+      const rejected = await readFile(path.join(dir, 'test.rejected.ndjson'), 'utf8');
+      expect(rejected).toContain(bad.requestId);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AttemptRecord, RecordedPlan } from './call-record.js';
-import { arrayLiteral, planColumn } from './postgres-ledger.writer.js';
+import { isPermanentWriteError } from './ledger-writer.js';
+import { arrayLiteral, LedgerDataError, planColumn } from './postgres-ledger.writer.js';
 
 describe('arrayLiteral', () => {
   const encode = (values: (string | number | boolean | null)[]): string =>
@@ -22,6 +23,17 @@ describe('arrayLiteral', () => {
   it('refuses a number PostgreSQL would not read back', () => {
     expect(() => encode([Number.NaN])).toThrow(/non-finite/);
     expect(() => encode([Number.POSITIVE_INFINITY])).toThrow(/non-finite/);
+  });
+
+  it('refuses it as data (SQLSTATE class 22), which the recorder sets aside rather than retries', () => {
+    let refusal: unknown;
+    try {
+      encode([1, Number.NaN]);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(LedgerDataError);
+    expect(isPermanentWriteError(refusal)).toBe(true);
   });
 });
 

@@ -137,10 +137,21 @@ type Scalar = string | number | boolean | null;
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;
 
+/**
+ * A value the ledger cannot store (a number that is not finite). It carries SQLSTATE 22P02, as
+ * PostgreSQL's own refusal of such a value would, so that the recorder treats it as refused data:
+ * it bisects the batch, writes the other records and sets this one aside, where a plain error
+ * would count as an outage and have the batch retried forever.
+ */
+export class LedgerDataError extends Error {
+  readonly code = '22P02';
+}
+
 function element(value: Scalar): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`cannot record a non-finite number: ${value}`);
+    if (!Number.isFinite(value))
+      throw new LedgerDataError(`cannot record a non-finite number: ${value}`);
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 't' : 'f';
