@@ -57,7 +57,7 @@ import { startOtlpSink } from './support/otlp-sink.mjs';
 import { readMemory, startCpuWindow } from './support/process-stats.mjs';
 import { startProviderSimProcess, writeScenario } from './support/provider-sim-process.mjs';
 import { benchSchemaName, withSchemaClient } from './support/schema.mjs';
-import { median, relativeChange, sum } from './support/stats.mjs';
+import { median, relativeChange, relativeRange, sum } from './support/stats.mjs';
 import { PRODUCTION_NODE_ARGS, startStiltsProcess } from './support/stilts-process.mjs';
 import { runTtftLoad } from './support/ttft-load.mjs';
 
@@ -785,14 +785,13 @@ async function runInstructionCounts({ db, options, cleanup, tmp, config, sink })
  */
 function instructionSummary(counts) {
   if (!counts) return undefined;
-  const range = (xs, mid) => (Math.max(...xs) - Math.min(...xs)) / mid;
   const windowSpreads = Object.values(counts).flatMap((c) =>
-    c.processes.map((x) => range(x.perRequest, x.median)),
+    c.processes.map((x) => relativeRange(x.perRequest, x.median)),
   );
   const processSpreads = Object.fromEntries(
     Object.entries(counts).map(([v, c]) => [
       v,
-      range(
+      relativeRange(
         c.processes.map((x) => x.median),
         c.median,
       ),

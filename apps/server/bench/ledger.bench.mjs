@@ -45,7 +45,7 @@ import {
 import { readMemory, resetPeakRss, startCpuWindow } from './support/process-stats.mjs';
 import { scenarioPath, startProviderSimProcess } from './support/provider-sim-process.mjs';
 import { benchSchemaName, dropSchema, withSchemaClient } from './support/schema.mjs';
-import { median, quantile, relativeChange, sum } from './support/stats.mjs';
+import { median, quantile, relativeChange, relativeRange, sum } from './support/stats.mjs';
 import { PRODUCTION_NODE_ARGS, startStiltsProcess } from './support/stilts-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -682,7 +682,6 @@ async function runInstructionCounts({ db, options, cleanup, tmp, config }) {
     }
   }
   for (const c of Object.values(counts)) c.median = median(c.processes.map((x) => x.median));
-  const range = (xs, mid) => (Math.max(...xs) - Math.min(...xs)) / mid;
   return {
     ...counts,
     overhead: relativeChange(counts.on.median, counts.off.median),
@@ -691,12 +690,12 @@ async function runInstructionCounts({ db, options, cleanup, tmp, config }) {
     ),
     spread: Math.max(
       ...Object.values(counts).flatMap((c) =>
-        c.processes.map((x) => range(x.perRequest, x.median)),
+        c.processes.map((x) => relativeRange(x.perRequest, x.median)),
       ),
     ),
     processSpread: Math.max(
       ...Object.values(counts).map((c) =>
-        range(
+        relativeRange(
           c.processes.map((x) => x.median),
           c.median,
         ),

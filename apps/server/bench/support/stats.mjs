@@ -21,6 +21,11 @@ export function relativeChange(value, base) {
   return (value - base) / base;
 }
 
+/** (max - min) / mid: how far the values spread, relative to `mid` (e.g. their median). */
+export function relativeRange(values, mid) {
+  return (Math.max(...values) - Math.min(...values)) / mid;
+}
+
 export function sum(values) {
   let total = 0;
   for (const v of values) total += v;
