@@ -43,7 +43,7 @@ import {
   SIM_OPENAI_KEY,
   writeMultiRouteGatewayConfig,
 } from './support/gateway-config.mjs';
-import { callgrindLaunch, valgrindVersion } from './support/instructions.mjs';
+import { callgrindLaunch, slowTickNote, valgrindVersion } from './support/instructions.mjs';
 import { runLoad } from './support/load.mjs';
 import {
   describeCode,
@@ -760,14 +760,21 @@ async function runInstructionCounts({ db, options, cleanup, tmp, config, sink })
             durationSec: 3_600,
           });
         await load(INSTRUCTION_WARMUP_REQUESTS);
-        const { perRequest, raw, idlePerSecond } = await launch.measure(stilts.pid, load, {
+        const measured = await launch.measure(stilts.pid, load, {
           requests: options.instructionRequests,
           windows: options.instructionWindows,
         });
+        const { perRequest, raw, idlePerSecond } = measured;
         const processMedian = median(perRequest);
-        counts[variant].processes.push({ perRequest, median: processMedian, raw, idlePerSecond });
+        counts[variant].processes.push({
+          perRequest,
+          median: processMedian,
+          raw,
+          idlePerSecond,
+          slowTickPerRequest: measured.slowTickPerRequest,
+        });
         log(
-          `    ${SUBJECT_LABEL[variant].padEnd(20)} process ${p + 1}: ${num(processMedian)} (windows ${perRequest.map((x) => num(x)).join(', ')}; gross ${raw.map((x) => num(x)).join(', ')}; idle ${num(idlePerSecond / 1e6, 1)} M/s)`,
+          `    ${SUBJECT_LABEL[variant].padEnd(20)} process ${p + 1}: ${num(processMedian)} (windows ${perRequest.map((x) => num(x)).join(', ')}; gross ${raw.map((x) => num(x)).join(', ')}; idle ${num(idlePerSecond / 1e6, 1)} M/s${slowTickNote(measured)})`,
         );
       } finally {
         await stilts.close();
@@ -827,6 +834,7 @@ function instructionTable(instructions) {
         : []),
       { header: 'windows', align: 'left' },
       { header: 'idle', align: 'right' },
+      { header: 'slow-tick path taken off', align: 'left' },
     ],
     rows: Object.entries(instructions.counts).map(([variant, c]) => [
       SUBJECT_LABEL[variant],
@@ -840,6 +848,7 @@ function instructionTable(instructions) {
         : []),
       c.processes.map((x) => x.perRequest.map((w) => num(w)).join(', ')).join('; '),
       c.processes.map((x) => `${num(x.idlePerSecond / 1e6, 1)}`).join(', ') + ' M/s',
+      c.processes.map((x) => num(x.slowTickPerRequest ?? 0)).join(', '),
     ]),
   };
 }
@@ -1361,7 +1370,7 @@ function markdownReport({ machine, db, options, summary, targets, profile }) {
     out.push(
       '### Instructions per request (callgrind)',
       '',
-      `The differences the budgets and tracing targets ask about are smaller than the noise of CPU time on this machine, so each Stilts variant also ran, one at a time, under valgrind's callgrind, which counts the instructions a thread executes, largely whatever else the machine does. Counted: Stilts' main thread (the JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers, whose timing varies from window to window by more than the differences measured) and kernel time. Each variant: ${options.instructionProcesses === 1 ? 'a fresh Stilts' : `${options.instructionProcesses} fresh Stilts, one at a time and interleaved with the other variants' (a traced process's count differs from the next one's by more than the tracing target's margin, so one process per variant settles nothing)`} (as above, each in its own scratch database), ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 more instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} non-streamed requests (0 ms upstream, ${INSTRUCTION_CONNECTIONS} connections, closed loop). A process's figure is its median window${options.instructionProcesses === 1 ? '' : "; a variant's, the median of its processes"}. Instrumented, Stilts serves about 50 times fewer requests per second while its timers (metrics, budget lease renewal, partition upkeep, trace export) fire as often as ever, so each window is counted net of the idle rate of an idle window of the same length right after it (the idle rates are in the table). The recorder flushes every 250 records rather than every 250 ms (\`RECORDER_BATCH_SIZE=250\`, what 250 ms holds at 1,000 req/s), so its batches are as large as a production gateway's rather than 50 times smaller. Span export keeps its own rule (a batch every 512 spans, or after \`OTEL_BSP_SCHEDULE_DELAY\`, 5 s): where the slowed process gathers 512 spans within 5 s its batches are production-sized, otherwise smaller, and these counts then somewhat overstate tracing.` +
+      `The differences the budgets and tracing targets ask about are smaller than the noise of CPU time on this machine, so each Stilts variant also ran, one at a time, under valgrind's callgrind, which counts the instructions a thread executes, largely whatever else the machine does. Counted: Stilts' main thread (the JavaScript, and the garbage collection V8 does there); not counted: V8's helper threads (concurrent marking, sweeping, optimising compilers, whose timing varies from window to window by more than the differences measured) and kernel time. Each variant: ${options.instructionProcesses === 1 ? 'a fresh Stilts' : `${options.instructionProcesses} fresh Stilts, one at a time and interleaved with the other variants' (a traced process's count differs from the next one's by more than the tracing target's margin, so one process per variant settles nothing)`} (as above, each in its own scratch database), ${num(INSTRUCTION_WARMUP_REQUESTS)} requests uninstrumented, 200 more instrumented, then ${options.instructionWindows} counted window${options.instructionWindows === 1 ? '' : 's'} of ${num(options.instructionRequests)} non-streamed requests (0 ms upstream, ${INSTRUCTION_CONNECTIONS} connections, closed loop). A process's figure is its median window${options.instructionProcesses === 1 ? '' : "; a variant's, the median of its processes"}. Under valgrind many fresh processes (on 2026-11-25, every traced one) fall into a state that no process at full speed was seen in: V8's optimised \`process.nextTick\` calls the runtime for its tick object's computed keys, ~31,000 instructions per request whatever the code. Each window is counted net of that runtime function's inclusive instructions (the "slow-tick path taken off" column; see \`apps/server/bench/support/instructions.mjs\`). Instrumented, Stilts serves about 50 times fewer requests per second while its timers (metrics, budget lease renewal, partition upkeep, trace export) fire as often as ever, so each window is counted net of the idle rate of an idle window of the same length right after it (the idle rates are in the table). The recorder flushes every 250 records rather than every 250 ms (\`RECORDER_BATCH_SIZE=250\`, what 250 ms holds at 1,000 req/s), so its batches are as large as a production gateway's rather than 50 times smaller. Span export keeps its own rule (a batch every 512 spans, or after \`OTEL_BSP_SCHEDULE_DELAY\`, 5 s): where the slowed process gathers 512 spans within 5 s its batches are production-sized, otherwise smaller, and these counts then somewhat overstate tracing.` +
         (options.instructionWindows > 1
           ? ` Windows of one process differ by up to ${share(summary.instructions.spread)}.`
           : '') +

@@ -33,7 +33,7 @@ import { profileClockUs, profileShares } from './support/cpu-profile.mjs';
 import { exitCodeFor, writeDocSection } from './support/doc-section.mjs';
 import { markdownTable, mebibytes, num, percent, textTable } from './support/format.mjs';
 import { chatBody, writeGatewayConfig } from './support/gateway-config.mjs';
-import { callgrindLaunch, valgrindVersion } from './support/instructions.mjs';
+import { callgrindLaunch, slowTickNote, valgrindVersion } from './support/instructions.mjs';
 import { runLoad } from './support/load.mjs';
 import {
   describeCode,
@@ -749,7 +749,7 @@ async function countInstructions({ db, options, cleanup, tmp, config, recording,
     });
     const result = { ...measured, median: median(measured.perRequest) };
     log(
-      `  recording ${recording.padEnd(3)} process ${p + 1} under callgrind: ${num(result.median)} (windows ${measured.perRequest.map((x) => num(x)).join(', ')}; gross ${measured.raw.map((x) => num(x)).join(', ')}; idle ${num(measured.idlePerSecond / 1e6, 1)} M/s)`,
+      `  recording ${recording.padEnd(3)} process ${p + 1} under callgrind: ${num(result.median)} (windows ${measured.perRequest.map((x) => num(x)).join(', ')}; gross ${measured.raw.map((x) => num(x)).join(', ')}; idle ${num(measured.idlePerSecond / 1e6, 1)} M/s${slowTickNote(measured)})`,
     );
     return result;
   } finally {
@@ -998,6 +998,7 @@ function markdownReport({ machine, db, options, writer, gateway, targets }) {
             { header: 'processes (median window each)', align: 'left' },
             { header: 'windows', align: 'left' },
             { header: 'idle', align: 'right' },
+            { header: 'slow-tick path taken off', align: 'left' },
           ],
           ['on', 'off'].map((v) => [
             v,
@@ -1005,6 +1006,7 @@ function markdownReport({ machine, db, options, writer, gateway, targets }) {
             counted[v].processes.map((x) => num(x.median)).join(', '),
             counted[v].processes.map((x) => x.perRequest.map((w) => num(w)).join(', ')).join('; '),
             `${counted[v].processes.map((x) => num(x.idlePerSecond / 1e6, 1)).join(', ')} M/s`,
+            counted[v].processes.map((x) => num(x.slowTickPerRequest ?? 0)).join(', '),
           ]),
         ),
         '',

@@ -15,6 +15,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { median } from './stats.mjs';
 
 const run = promisify(execFile);
 
@@ -80,6 +81,7 @@ export function callgrindLaunch(dir, { host } = {}) {
       await control(pid, '--instr=on');
       await load(settle);
       const counted = [];
+      const dumpsCounted = [];
       for (let i = 0; i < windows; i++) {
         const before = new Set(await dumps(dir));
         await control(pid, '--zero');
@@ -87,7 +89,8 @@ export function callgrindLaunch(dir, { host } = {}) {
         const result = await load(requests);
         const ms = performance.now() - t0;
         await control(pid, '--dump');
-        const total = await newDumpTotal(dir, before);
+        const { file, total } = await newDump(dir, before);
+        dumpsCounted.push(file);
         if (result.requests === 0) throw new Error('no request completed in the window');
         if (result.non2xx > 0 || result.errors > 0) {
           throw new Error(
@@ -103,25 +106,34 @@ export function callgrindLaunch(dir, { host } = {}) {
       await new Promise((resolve) => setTimeout(resolve, idleMs));
       const idleWindowMs = performance.now() - t0;
       await control(pid, '--dump');
-      const idlePerMs = (await newDumpTotal(dir, before)) / idleWindowMs;
+      const idle = await newDump(dir, before);
       await control(pid, '--instr=off');
+      const [idleSlowTick, ...windowSlowTick] = await Promise.all(
+        [idle.file, ...dumpsCounted].map((file) => slowTickInstructions(file)),
+      );
+      const idlePerMs = (idle.total - idleSlowTick) / idleWindowMs;
       return {
-        perRequest: counted.map((c) => (c.total - idlePerMs * c.ms) / c.requests),
+        perRequest: counted.map(
+          (c, i) => (c.total - windowSlowTick[i] - idlePerMs * c.ms) / c.requests,
+        ),
         raw: counted.map((c) => c.total / c.requests),
         idlePerSecond: idlePerMs * 1000,
+        // What was taken off each window, per request (0 in a process not in that state).
+        slowTickPerRequest: median(windowSlowTick.map((x, i) => x / counted[i].requests)),
       };
     },
   };
 }
 
-/** Waits for the dump not in `before` to be complete and returns its total. */
-async function newDumpTotal(dir, before, timeoutMs = 60_000) {
+/** Waits for the dump not in `before` to be complete; resolves with its path and total. */
+async function newDump(dir, before, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const file = (await dumps(dir)).find((f) => !before.has(f));
-    if (file) {
-      const total = await totalInstructions(path.join(dir, file)).catch(() => undefined);
-      if (total !== undefined) return total;
+    const name = (await dumps(dir)).find((f) => !before.has(f));
+    if (name) {
+      const file = path.join(dir, name);
+      const total = await totalInstructions(file).catch(() => undefined);
+      if (total !== undefined) return { file, total };
     }
     if (Date.now() > deadline) throw new Error('callgrind wrote no complete dump');
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -139,4 +151,53 @@ export async function totalInstructions(file) {
   const match = /^(?:totals|summary): (\d+)/m.exec(text);
   if (!match) throw new Error(`no totals in ${file}`);
   return Number(match[1]);
+}
+
+/**
+ * A V8 state that appears under valgrind and not at full speed. In many fresh processes under
+ * callgrind (6 of the first 16 counted on 2026-11-25, and every traced one in that day's
+ * benchmark run) V8's optimised `process.nextTick` stops writing its tick object's literal
+ * (`{ [async_id_symbol]: ..., [trigger_async_id_symbol]: ..., callback, args }`) inline and
+ * calls this runtime function for each computed key, ~24 times per request: ~31,000 more
+ * instructions per request, whatever the code under test.
+ *
+ * Timing 2,000 `nextTick` calls inside the process told the two states apart: under valgrind
+ * (not instrumented), 307 and 315 ns a call in two processes, 2,053 ns in a third whose dump
+ * had the runtime calls; at full speed, after the same kind of warm-up, 36-40 ns a call in all
+ * sixteen fresh processes tried (ten untraced, three untraced and three traced). With
+ * `--no-concurrent-recompilation` three traced processes under callgrind never entered it, so
+ * it most likely comes from the optimising compiler's thread running far later, relative to the
+ * main thread, than at full speed; that flag is not used, because it moves every compilation
+ * into the counted windows.
+ *
+ * So each counted window is taken net of this function's inclusive instructions (the runtime
+ * call and the map transitions under it). Affected processes then count within ~1 % of
+ * unaffected ones of the same build (457,700 and 452,400 against 458,500 and 456,800 per
+ * request; slightly low, since the inline path they would have taken is not added back).
+ */
+export const SLOW_TICK_FUNCTION = 'Runtime_DefineKeyedOwnPropertyInLiteral';
+
+/**
+ * The inclusive instructions of {@link SLOW_TICK_FUNCTION} in a dump (callgrind_annotate); 0
+ * when the function is not in it. Rejects when callgrind_annotate cannot read the dump: a count
+ * that cannot be corrected is not reported.
+ */
+export async function slowTickInstructions(file) {
+  const { stdout } = await run('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], {
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
+  });
+  for (const line of stdout.split('\n')) {
+    if (!line.includes(SLOW_TICK_FUNCTION)) continue;
+    const match = /^\s*([\d,]+)/.exec(line);
+    if (match) return Number(match[1].replaceAll(',', ''));
+  }
+  return 0;
+}
+
+/** What a process's log line adds when instructions of the slow-tick state were taken off. */
+export function slowTickNote(result) {
+  return result.slowTickPerRequest > 0
+    ? `; V8's valgrind-only slow nextTick path taken off: ${Math.round(result.slowTickPerRequest).toLocaleString('en-US')} per request`
+    : '';
 }
