@@ -90,6 +90,28 @@ describe('OtlpTraceProtoSerializer', () => {
     expect(ours).toBe(sdk);
   });
 
+  it('writes ids as the SDK does when they are not lower-case hex (upper case, other characters)', () => {
+    const { provider, spans } = recorder();
+    provider.getTracer('ids').startSpan('s').end();
+    const [real] = spans();
+    if (!real) throw new Error('no span');
+    const ids = [
+      ['0AF7651916CD43DD8448EB211C80319C', 'B7AD6B7169203331'],
+      ['0af7651916cd43dd8448eb211c80319z', 'b7ad6b71692033zz'],
+      ['zz7651916cd43dd8448eb211c80319c0', 'q7ad6b7169203331'],
+      ['0af7651916cd43dd', 'b7ad6b71692033'],
+    ];
+    const odd = ids.map(
+      ([traceId, spanId]) =>
+        Object.assign(Object.create(real) as object, {
+          spanContext: () => ({ ...real.spanContext(), traceId, spanId }),
+          parentSpanContext: { ...REMOTE_PARENT, spanId: spanId! },
+        }) as ReadableSpan,
+    );
+    const { ours, sdk } = both(odd);
+    expect(ours).toBe(sdk);
+  });
+
   it('writes every attribute type as the SDK does, unicode and edge numbers included', () => {
     const { provider, spans } = recorder({
       'service.name': 'stilts',
