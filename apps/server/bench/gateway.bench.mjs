@@ -759,8 +759,8 @@ async function runInstructionCounts({ db, options, cleanup, tmp, config, sink })
             amount,
             durationSec: 3_600,
           });
-        await load(INSTRUCTION_WARMUP_REQUESTS);
         const measured = await launch.measure(stilts.pid, load, {
+          warmup: INSTRUCTION_WARMUP_REQUESTS,
           requests: options.instructionRequests,
           windows: options.instructionWindows,
         });

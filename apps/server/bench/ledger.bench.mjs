@@ -742,8 +742,8 @@ async function countInstructions({ db, options, cleanup, tmp, config, recording,
         amount,
         durationSec: 3_600,
       });
-    await load(INSTRUCTION_WARMUP_REQUESTS);
     const measured = await launch.measure(stilts.pid, load, {
+      warmup: INSTRUCTION_WARMUP_REQUESTS,
       requests: options.instructionRequests,
       windows: options.instructionWindows,
     });

@@ -68,8 +68,9 @@ export function callgrindLaunch(dir, { host } = {}) {
     env: { RECORDER_BATCH_SIZE: '250', RECORDER_FLUSH_INTERVAL_MS: '600000' },
     /**
      * Counts the instructions of `windows` runs of `requests` requests each (`load(n)` sends n
-     * and resolves with `{ requests, non2xx, errors }`) after `settle` requests with
-     * instrumentation on, then of an idle window as long as the median counted one.
+     * and resolves with `{ requests, non2xx, errors }`) after `warmup` requests uninstrumented
+     * and `settle` with instrumentation on, then of an idle window as long as the median
+     * counted one.
      *
      * Under instrumentation the process serves ~50x fewer requests per second, but its timers
      * (metrics, lease renewal, partition upkeep) fire as often as ever, so their work would
@@ -77,7 +78,8 @@ export function callgrindLaunch(dir, { host } = {}) {
      * the idle rate: (window total − idle instructions per ms × window ms) / requests; `raw`
      * keeps the gross figures. Resolves with `{ perRequest, raw, idlePerSecond }`.
      */
-    async measure(pid, load, { requests, windows = 3, settle = 200 }) {
+    async measure(pid, load, { requests, windows = 3, settle = 200, warmup = 0 }) {
+      if (warmup > 0) await load(warmup);
       await control(pid, '--instr=on');
       await load(settle);
       const counted = [];
