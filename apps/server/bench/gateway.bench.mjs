@@ -764,17 +764,10 @@ async function runInstructionCounts({ db, options, cleanup, tmp, config, sink })
           requests: options.instructionRequests,
           windows: options.instructionWindows,
         });
-        const { perRequest, raw, idlePerSecond } = measured;
-        const processMedian = median(perRequest);
-        counts[variant].processes.push({
-          perRequest,
-          median: processMedian,
-          raw,
-          idlePerSecond,
-          slowTickPerRequest: measured.slowTickPerRequest,
-        });
+        const result = { ...measured, median: median(measured.perRequest) };
+        counts[variant].processes.push(result);
         log(
-          `    ${SUBJECT_LABEL[variant].padEnd(20)} process ${p + 1}: ${num(processMedian)} (windows ${perRequest.map((x) => num(x)).join(', ')}; gross ${raw.map((x) => num(x)).join(', ')}; idle ${num(idlePerSecond / 1e6, 1)} M/s${slowTickNote(measured)})`,
+          `    ${SUBJECT_LABEL[variant].padEnd(20)} process ${p + 1}: ${num(result.median)} (windows ${result.perRequest.map((x) => num(x)).join(', ')}; gross ${result.raw.map((x) => num(x)).join(', ')}; idle ${num(result.idlePerSecond / 1e6, 1)} M/s${slowTickNote(result)})`,
         );
       } finally {
         await stilts.close();
@@ -848,7 +841,7 @@ function instructionTable(instructions) {
         : []),
       c.processes.map((x) => x.perRequest.map((w) => num(w)).join(', ')).join('; '),
       c.processes.map((x) => `${num(x.idlePerSecond / 1e6, 1)}`).join(', ') + ' M/s',
-      c.processes.map((x) => num(x.slowTickPerRequest ?? 0)).join(', '),
+      c.processes.map((x) => num(x.slowTickPerRequest)).join(', '),
     ]),
   };
 }

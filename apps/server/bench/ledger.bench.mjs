@@ -1006,7 +1006,7 @@ function markdownReport({ machine, db, options, writer, gateway, targets }) {
             counted[v].processes.map((x) => num(x.median)).join(', '),
             counted[v].processes.map((x) => x.perRequest.map((w) => num(w)).join(', ')).join('; '),
             `${counted[v].processes.map((x) => num(x.idlePerSecond / 1e6, 1)).join(', ')} M/s`,
-            counted[v].processes.map((x) => num(x.slowTickPerRequest ?? 0)).join(', '),
+            counted[v].processes.map((x) => num(x.slowTickPerRequest)).join(', '),
           ]),
         ),
         '',

@@ -76,7 +76,9 @@ export function callgrindLaunch(dir, { host } = {}) {
      * (metrics, lease renewal, partition upkeep) fire as often as ever, so their work would
      * weigh ~50x more per request than at production rates. `perRequest` is therefore net of
      * the idle rate: (window total − idle instructions per ms × window ms) / requests; `raw`
-     * keeps the gross figures. Resolves with `{ perRequest, raw, idlePerSecond }`.
+     * keeps the gross figures. Each window (and the idle one) is also counted net of V8's
+     * valgrind-only slow-tick path ({@link SLOW_TICK_FUNCTION}). Resolves with `{ perRequest,
+     * raw, idlePerSecond, slowTickPerRequest }`, the last the median taken off per request.
      */
     async measure(pid, load, { requests, windows = 3, settle = 200, warmup = 0 }) {
       if (warmup > 0) await load(warmup);
